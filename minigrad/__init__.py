@@ -1,0 +1,1 @@
+"""minigrad: a tiny, readable autograd engine for learning about activation functions."""
