@@ -1,0 +1,1 @@
+"""The activation catalog (placeholder: being written)."""

@@ -1,0 +1,1 @@
+"""Book helpers: plots, widgets, experiment runners. Imports matplotlib/ipywidgets lazily."""

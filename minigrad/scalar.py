@@ -1,0 +1,5 @@
+"""Placeholder: being written (see CONTRIBUTING.md)."""
+
+
+class Value:
+    pass
