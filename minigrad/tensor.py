@@ -1,13 +1,643 @@
-"""Placeholder: being written (see CONTRIBUTING.md)."""
+"""Tensor: numpy-backed reverse-mode autograd.
+
+A :class:`Tensor` wraps a numpy array (``.data``) and, when it is part of a graph,
+remembers its parents and a ``backward`` closure that maps the gradient of the output
+to one gradient per parent. Each op below reads like micrograd's: the forward line,
+then the backward rule.
+
+Contracts (see CONTRIBUTING.md):
+
+* ``Tensor(data, requires_grad=False, dtype=None)``: float64 unless ``dtype=np.float32``
+  is requested or the data is already float32; ints and bools become float64;
+  non-numeric data is a ``TypeError``. Python numbers never upcast a float32 tensor.
+* ``Tensor._make(data, parents, backward, op)`` builds every op's result. ``backward``
+  returns one gradient (or ``None``) per parent; the engine sums each gradient back to
+  its parent's shape (:func:`unbroadcast`), so an op may return the broadcast shape.
+* Backward closures capture their inputs, never the output: no reference cycles.
+* ``backward()`` uses an iterative topological sort; gradients accumulate in the
+  ``.grad`` of leaf tensors (tensors created by the user with ``requires_grad=True``),
+  as in PyTorch. Intermediate tensors keep ``.grad = None`` unless
+  :meth:`Tensor.retain_grad` was called. The graph is kept, so ``backward`` may be
+  called again: the gradients add up.
+
+Conventions where the derivative is not unique (each matches PyTorch):
+
+* ``maximum``/``minimum``: on ties (``a == b``) each input gets half the gradient.
+* ``max``/``min`` reductions: the gradient is split evenly among all tied extremes
+  (PyTorch does this for the full reduction; here the same rule holds along an axis).
+* ``clip``/``clamp``: the gradient passes (is 1) at the bounds: ``min <= x <= max``.
+* ``abs``: derivative ``sign(x)``, so 0 at ``x = 0``.
+* ``x ** 0`` has gradient 0 with respect to ``x`` (even at ``x = 0``); ``a ** b`` has
+  gradient 0 with respect to ``b`` where ``a == 0`` and ``b >= 0``.
+"""
+
+from __future__ import annotations
+
+import functools
+import numbers
+
+import numpy as np
+
+__all__ = ["Tensor", "is_grad_enabled", "matmul", "no_grad", "unbroadcast"]
+
+_GRAD_ENABLED = True
+
+
+def is_grad_enabled() -> bool:
+    """Return True when operations record a graph (False inside ``no_grad()``)."""
+    return _GRAD_ENABLED
+
+
+class no_grad:
+    """Context manager and decorator that turns graph recording off.
+
+    Inside ``with no_grad():`` results of operations have ``requires_grad=False`` and
+    keep no parents, like ``torch.no_grad()``. Usable as ``@no_grad()`` or ``@no_grad``.
+    """
+
+    def __init__(self, func=None):
+        self._func = func
+        self._prev = []
+        if func is not None:
+            functools.update_wrapper(self, func)
+
+    def __enter__(self):
+        global _GRAD_ENABLED
+        self._prev.append(_GRAD_ENABLED)
+        _GRAD_ENABLED = False
+        return self
+
+    def __exit__(self, *exc):
+        global _GRAD_ENABLED
+        _GRAD_ENABLED = self._prev.pop()
+        return False
+
+    def __call__(self, *args, **kwargs):
+        """Call the decorated function with grad mode off (or decorate ``args[0]``)."""
+        if self._func is None:
+            if len(args) != 1 or kwargs or not callable(args[0]):
+                raise TypeError("no_grad() used as a decorator takes one function")
+            return no_grad(args[0])
+        with no_grad():
+            return self._func(*args, **kwargs)
+
+
+def _errstate():
+    """Silence numpy's floating-point warnings: inf and NaN are the intended results."""
+    return np.errstate(all="ignore")
+
+
+def unbroadcast(grad: np.ndarray, shape: tuple) -> np.ndarray:
+    """Sum ``grad`` back to ``shape``, undoing numpy broadcasting.
+
+    The leading axes that broadcasting added are summed away; axes where ``shape`` has
+    size 1 are summed with ``keepdims``. A gradient smaller than ``shape`` (a scalar,
+    say) is broadcast up to it.
+    """
+    grad = np.asarray(grad)
+    if grad.shape == shape:
+        return grad
+    extra = grad.ndim - len(shape)
+    if extra > 0:
+        grad = grad.sum(axis=tuple(range(extra)))
+    if extra >= 0:
+        axes = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
+        if axes:
+            grad = grad.sum(axis=axes, keepdims=True)
+    if grad.shape != shape:
+        grad = np.broadcast_to(grad, shape).copy()
+    return grad
+
+
+_FLOATS = {np.dtype(np.float32), np.dtype(np.float64)}
+
+
+def _as_float_array(data, dtype=None) -> np.ndarray:
+    """Convert array-like ``data`` to a fresh float32/float64 numpy array (rules above)."""
+    if dtype is not None:
+        try:
+            dtype = np.dtype(dtype)
+        except TypeError as e:
+            raise TypeError(f"dtype must be float32 or float64, got {dtype!r}") from e
+        if dtype not in _FLOATS:
+            raise ValueError(f"unsupported dtype {dtype}: a Tensor holds float32 or float64")
+    if isinstance(data, Tensor):
+        data = data.data
+    if isinstance(data, (str, bytes)) or data is None:
+        raise TypeError(f"Tensor data must be numeric, got {type(data).__name__}")
+    arr = np.asarray(data)
+    kind = arr.dtype.kind
+    if kind in "biu":
+        target = dtype or np.float64
+    elif kind == "f":
+        target = dtype or (np.float32 if arr.dtype == np.float32 else np.float64)
+    else:
+        raise TypeError(
+            f"Tensor data must be numeric (bool, int or float), got dtype {arr.dtype} "
+            f"from {type(data).__name__}")
+    return np.array(arr, dtype=target, copy=True)
+
+
+def _is_number(x) -> bool:
+    return isinstance(x, numbers.Real) and not isinstance(x, (np.ndarray, Tensor))
+
+
+def _norm_axis(axis, dim, ndim):
+    """Merge numpy's ``axis`` and PyTorch's ``dim``; return a tuple of axes or None."""
+    if axis is not None and dim is not None:
+        raise TypeError("give either axis= or dim=, not both")
+    axis = dim if axis is None else axis
+    if axis is None:
+        return None
+    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    out = []
+    for a in axes:
+        if not isinstance(a, (int, np.integer)) or isinstance(a, bool):
+            raise TypeError(f"axis must be an int or a tuple of ints, got {axis!r}")
+        if not -ndim <= a < max(ndim, 1):
+            raise ValueError(f"axis {a} is out of range for a tensor with {ndim} dimension(s)")
+        out.append(int(a) % max(ndim, 1))
+    if len(set(out)) != len(out):
+        raise ValueError(f"repeated axis in {axis!r}")
+    return tuple(out)
+
+
+def _keep(keepdims, keepdim):
+    return bool(keepdims or keepdim)
 
 
 class Tensor:
-    pass
+    """An n-dimensional float array that records the operations applied to it.
+
+    ``Tensor(data, requires_grad=False, dtype=None)``. ``data`` is anything numpy can
+    turn into a numeric array (the data is copied). The result is float64 unless
+    ``dtype=np.float32`` is requested or ``data`` is float32.
+
+    Example::
+
+        >>> x = Tensor([1.0, 2.0, 3.0], requires_grad=True)
+        >>> (x * x).sum().backward()
+        >>> x.grad
+        array([2., 4., 6.])
+    """
+
+    __array_ufunc__ = None   # numpy defers to Tensor's operators: ndarray * Tensor -> Tensor
+    __hash__ = object.__hash__
+
+    def __init__(self, data, requires_grad: bool = False, dtype=None):
+        self.data = _as_float_array(data, dtype)
+        self.grad = None
+        self.requires_grad = bool(requires_grad)
+        self._parents = ()
+        self._backward = None
+        self._op = ""
+        self._retain = False
+
+    # ------------------------------------------------------------------ graph
+    @classmethod
+    def _make(cls, data, parents, backward, op: str = "") -> Tensor:
+        """Build the result of an op.
+
+        ``backward(grad_out)`` returns one gradient (or None) per parent; each is
+        summed back to its parent's shape by the engine. If no parent requires grad,
+        or grad mode is off, the result keeps no graph.
+        """
+        out = cls.__new__(cls)
+        data = np.asarray(data)
+        if data.dtype not in _FLOATS:
+            data = data.astype(np.float64)
+        out.data = data
+        out.grad = None
+        out._op = op
+        out._retain = False
+        if _GRAD_ENABLED and any(p.requires_grad for p in parents):
+            out.requires_grad = True
+            out._parents = tuple(parents)
+            out._backward = backward
+        else:
+            out.requires_grad = False
+            out._parents = ()
+            out._backward = None
+        return out
+
+    def _topo(self) -> list:
+        """Nodes that require grad, in topological order (parents first), iteratively."""
+        topo, visited, stack = [], set(), [(self, False)]
+        while stack:
+            node, done = stack.pop()
+            if done:
+                topo.append(node)
+                continue
+            if id(node) in visited:
+                continue
+            visited.add(id(node))
+            stack.append((node, True))
+            for p in node._parents:
+                if p.requires_grad and id(p) not in visited:
+                    stack.append((p, False))
+        return topo
+
+    def backward(self, gradient=None) -> None:
+        """Back-propagate from this tensor: accumulate d(self)/d(leaf) into ``leaf.grad``.
+
+        ``gradient`` is d(loss)/d(self) (same shape as ``self``); it may be omitted only
+        when the tensor has exactly one element (it is then 1). A non-scalar without an
+        explicit gradient is a RuntimeError.
+        """
+        if not self.requires_grad:
+            raise RuntimeError(
+                "backward() on a tensor that does not require grad: no leaf of its graph "
+                "has requires_grad=True (or it was computed under no_grad())")
+        if gradient is None:
+            if self.data.size != 1:
+                raise RuntimeError(
+                    f"backward() on a non-scalar tensor of shape {self.shape} needs an explicit "
+                    f"gradient: call .backward(gradient) with an array of shape {self.shape}")
+            seed = np.ones_like(self.data)
+        else:
+            if isinstance(gradient, Tensor):
+                gradient = gradient.data
+            seed = _as_float_array(gradient, self.dtype)
+            if seed.shape != self.shape:
+                raise ValueError(
+                    f"gradient has shape {seed.shape} but the tensor has shape {self.shape}")
+        grads = {id(self): seed}
+        assigned = set()
+        with _errstate():
+            for node in reversed(self._topo()):
+                g = grads.pop(id(node), None)
+                if g is None:
+                    continue
+                if not node._parents or node._retain:
+                    node._accumulate(g, assigned)
+                if not node._parents:
+                    continue
+                for p, pg in zip(node._parents, node._backward(g)):
+                    if pg is None or not p.requires_grad:
+                        continue
+                    pg = unbroadcast(pg, p.data.shape)
+                    k = id(p)
+                    grads[k] = grads[k] + pg if k in grads else pg
+
+    def _accumulate(self, g, assigned) -> None:
+        """Add ``g`` into ``self.grad`` without ever aliasing another tensor's array."""
+        if g.dtype != self.data.dtype:
+            g = g.astype(self.data.dtype)
+        elif id(g) in assigned or not g.flags.owndata or g is self.data:
+            g = g.copy()
+        assigned.add(id(g))
+        self.grad = g if self.grad is None else self.grad + g
+
+    def retain_grad(self) -> Tensor:
+        """Keep ``.grad`` on this non-leaf tensor during ``backward()`` (as in PyTorch)."""
+        self._retain = True
+        return self
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        """Set ``requires_grad`` on a leaf tensor in place; return self."""
+        if self._parents and not requires_grad:
+            raise RuntimeError("requires_grad_(False) on a non-leaf tensor: use .detach()")
+        self.requires_grad = bool(requires_grad)
+        return self
+
+    def zero_grad(self) -> None:
+        """Reset ``.grad`` to None."""
+        self.grad = None
+
+    def detach(self) -> Tensor:
+        """A tensor sharing this one's data, cut from the graph (``requires_grad=False``)."""
+        return Tensor._make(self.data, (), None, "detach")
+
+    # ------------------------------------------------------------ properties
+    @property
+    def shape(self) -> tuple:
+        """The shape of ``.data``."""
+        return self.data.shape
+
+    @property
+    def ndim(self) -> int:
+        """The number of dimensions."""
+        return self.data.ndim
+
+    @property
+    def size(self) -> int:
+        """The number of elements."""
+        return self.data.size
+
+    @property
+    def dtype(self):
+        """The numpy dtype (float32 or float64)."""
+        return self.data.dtype
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for tensors not computed by a recorded op."""
+        return not self._parents
+
+    def item(self) -> float:
+        """The value of a one-element tensor as a Python float."""
+        if self.data.size != 1:
+            raise ValueError(
+                f"item() needs a tensor with one element, this one has shape {self.shape}")
+        return float(self.data.reshape(()))
+
+    def numpy(self) -> np.ndarray:
+        """The underlying numpy array (shared, not copied)."""
+        return self.data
+
+    def tolist(self):
+        """The data as (nested) Python lists."""
+        return self.data.tolist()
+
+    def __array__(self, dtype=None, copy=None):
+        return self.data if dtype is None else self.data.astype(dtype)
+
+    def __float__(self) -> float:
+        return self.item()
+
+    def __bool__(self) -> bool:
+        return bool(self.data)
+
+    def __len__(self) -> int:
+        if self.data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return len(self.data)
+
+    def __repr__(self) -> str:
+        body = np.array2string(self.data, separator=", ", prefix="Tensor(")
+        extra = ", dtype=float32" if self.data.dtype == np.float32 else ""
+        if self.requires_grad:
+            extra += f", grad_fn={self._op}" if self._parents else ", requires_grad=True"
+        return f"Tensor({body}{extra})"
+
+    # -------------------------------------------------------- arithmetic
+    def _binary(self, other, forward, back, op, reverse=False):
+        """Shared code of the elementwise binary ops.
+
+        ``back(g, a, b, out)`` returns (grad_a, grad_b) as numpy arrays (None where the
+        input does not need one). ``a``/``b`` are numpy arrays or Python numbers.
+        """
+        if isinstance(other, Tensor):
+            o, odata = other, other.data
+        elif _is_number(other):
+            if isinstance(other, complex):
+                return NotImplemented
+            o, odata = None, float(other) if not isinstance(other, (int, np.integer)) else other
+        elif isinstance(other, (np.ndarray, list, tuple)):
+            o = Tensor(other)
+            odata = o.data
+        else:
+            return NotImplemented
+        a, b = (odata, self.data) if reverse else (self.data, odata)
+        with _errstate():
+            try:
+                out = forward(a, b)
+            except ValueError as e:
+                sa, sb = np.shape(a), np.shape(b)
+                raise ValueError(
+                    f"{op}: shapes {sa} and {sb} cannot be broadcast together") from e
+        if o is None:
+            parents = (self,)
+            need = (True, False) if not reverse else (False, True)
+        else:
+            parents = (o, self) if reverse else (self, o)
+            need = (parents[0].requires_grad, parents[1].requires_grad)
+
+        def backward(g):
+            with _errstate():
+                ga, gb = back(g, a, b, out, need)
+            if o is None:
+                return ((gb if reverse else ga),)
+            return ga, gb
+        return Tensor._make(out, parents, backward, op)
+
+    def __add__(self, other):
+        # d(a+b)/da = 1, d(a+b)/db = 1
+        return self._binary(other, np.add, lambda g, a, b, out, n: (g, g), "add")
+
+    def __radd__(self, other):
+        return self._binary(other, np.add, lambda g, a, b, out, n: (g, g), "add", reverse=True)
+
+    def __sub__(self, other):
+        # d(a-b)/da = 1, d(a-b)/db = -1
+        return self._binary(other, np.subtract, lambda g, a, b, out, n: (g, -g if n[1] else None),
+                            "sub")
+
+    def __rsub__(self, other):
+        return self._binary(other, np.subtract, lambda g, a, b, out, n: (g, -g if n[1] else None),
+                            "sub", reverse=True)
+
+    def __mul__(self, other):
+        # d(a*b)/da = b, d(a*b)/db = a
+        return self._binary(other, np.multiply, _mul_back, "mul")
+
+    def __rmul__(self, other):
+        return self._binary(other, np.multiply, _mul_back, "mul", reverse=True)
+
+    def __truediv__(self, other):
+        # d(a/b)/da = 1/b, d(a/b)/db = -a/b**2 = -out/b
+        return self._binary(other, np.true_divide, _div_back, "div")
+
+    def __rtruediv__(self, other):
+        return self._binary(other, np.true_divide, _div_back, "div", reverse=True)
+
+    def __pow__(self, other):
+        # d(a**b)/da = b * a**(b-1), d(a**b)/db = a**b * log(a)
+        return self._binary(other, np.power, _pow_back, "pow")
+
+    def __rpow__(self, other):
+        return self._binary(other, np.power, _pow_back, "pow", reverse=True)
+
+    def __neg__(self):
+        # d(-a)/da = -1
+        return Tensor._make(-self.data, (self,), lambda g: (-g,), "neg")
+
+    def __pos__(self):
+        return self
+
+    def __matmul__(self, other):
+        return matmul(self, other)
+
+    def __rmatmul__(self, other):
+        return matmul(other, self)
+
+    def matmul(self, other):
+        """Matrix product ``self @ other`` with numpy's semantics (see :func:`matmul`)."""
+        return matmul(self, other)
+
+    # ------------------------------------------------------ comparisons
+    # Comparisons are not differentiable: they return a numpy boolean mask, usable for
+    # indexing (``x[x > 0]``), in ``where`` and in arithmetic (``x * (x > 0)``).
+    def _compare(self, other, fn):
+        o = other.data if isinstance(other, Tensor) else other
+        with _errstate():
+            try:
+                return fn(self.data, o)
+            except ValueError as e:
+                raise ValueError(
+                    f"comparison: shapes {self.shape} and {np.shape(o)} cannot be broadcast "
+                    "together") from e
+
+    def __lt__(self, other):
+        return self._compare(other, np.less)
+
+    def __le__(self, other):
+        return self._compare(other, np.less_equal)
+
+    def __gt__(self, other):
+        return self._compare(other, np.greater)
+
+    def __ge__(self, other):
+        return self._compare(other, np.greater_equal)
+
+    def __eq__(self, other):
+        return self._compare(other, np.equal)
+
+    def __ne__(self, other):
+        return self._compare(other, np.not_equal)
+
+    # ------------------------------------------------------ unary ops
+    def exp(self):
+        """e**x; derivative exp(x)."""
+        with _errstate():
+            out = np.exp(self.data)
+        return Tensor._make(out, (self,), lambda g: (g * out,), "exp")
+
+    def log(self):
+        """Natural logarithm ln(x); derivative 1/x. log(0) = -inf, log(x<0) = NaN."""
+        x = self.data
+        with _errstate():
+            out = np.log(x)
+        return Tensor._make(out, (self,), lambda g: (g / x,), "log")
+
+    def sqrt(self):
+        """sqrt(x); derivative 1 / (2 sqrt(x)) (inf at 0)."""
+        with _errstate():
+            out = np.sqrt(self.data)
+        return Tensor._make(out, (self,), lambda g: (g / (2 * out),), "sqrt")
+
+    def abs(self):
+        """|x|; derivative sign(x), 0 at x = 0 (PyTorch's choice)."""
+        x = self.data
+        return Tensor._make(np.abs(x), (self,), lambda g: (g * np.sign(x),), "abs")
+
+    __abs__ = abs
+
+    # ------------------------------------------------------ reductions
+    def sum(self, axis=None, keepdims=False, *, dim=None, keepdim=False):
+        """Sum over ``axis`` (int, tuple or None for all); derivative 1 for each input."""
+        axes = _norm_axis(axis, dim, self.ndim)
+        keep = _keep(keepdims, keepdim)
+        out = np.sum(self.data, axis=axes, keepdims=keep)
+        shape = self.shape
+
+        def backward(g):
+            if not keep and axes is not None:
+                g = np.expand_dims(g, axes)
+            return (np.broadcast_to(g, shape),)
+        return Tensor._make(out, (self,), backward, "sum")
+
+    def mean(self, axis=None, keepdims=False, *, dim=None, keepdim=False):
+        """Mean over ``axis``: sum(x) / n; derivative 1/n for each input (NaN if n = 0)."""
+        axes = _norm_axis(axis, dim, self.ndim)
+        keep = _keep(keepdims, keepdim)
+        n = self.size if axes is None else int(np.prod([self.shape[a] for a in axes]))
+        with _errstate():
+            out = np.sum(self.data, axis=axes, keepdims=keep) / self.data.dtype.type(n)
+        shape, dt = self.shape, self.data.dtype
+
+        def backward(g):
+            if not keep and axes is not None:
+                g = np.expand_dims(g, axes)
+            with _errstate():
+                return (np.broadcast_to(g / dt.type(n), shape),)
+        return Tensor._make(out, (self,), backward, "mean")
+
+    # ------------------------------------------------------ shape ops
+    def reshape(self, *shape):
+        """Same data, new shape (``reshape(2, 3)`` or ``reshape((2, 3))``, -1 allowed)."""
+        if len(shape) == 1 and not isinstance(shape[0], (int, np.integer)):
+            shape = tuple(shape[0])
+        old = self.shape
+        try:
+            out = self.data.reshape(shape)
+        except ValueError as e:
+            raise ValueError(f"cannot reshape a tensor of shape {old} into shape {shape}") from e
+        return Tensor._make(out, (self,), lambda g: (g.reshape(old),), "reshape")
+
+    view = reshape
 
 
-def no_grad():
-    raise NotImplementedError
+def _mul_back(g, a, b, out, need):
+    return (g * b if need[0] else None), (g * a if need[1] else None)
 
 
-def is_grad_enabled():
-    return True
+def _div_back(g, a, b, out, need):
+    ga = g / b if need[0] else None
+    gb = -g * out / b if need[1] else None
+    return ga, gb
+
+
+def _pow_back(g, a, b, out, need):
+    ga = gb = None
+    if need[0]:
+        # b * a**(b-1), defined as 0 where b == 0 (d(a**0)/da = 0, even at a = 0)
+        ga = g * np.where(b == 0, 0.0, b * np.power(a, b - 1)).astype(out.dtype, copy=False)
+    if need[1]:
+        # a**b * log(a), defined as 0 where a == 0 and b >= 0 (PyTorch's convention)
+        gb = g * np.where((a == 0) & (b >= 0), 0.0, out * np.log(a)).astype(out.dtype, copy=False)
+    return ga, gb
+
+
+def _to_tensor(x, like=None) -> Tensor:
+    """Wrap a number or array-like as a constant Tensor (numbers take ``like``'s dtype)."""
+    if isinstance(x, Tensor):
+        return x
+    if like is not None and _is_number(x):
+        return Tensor(x, dtype=like.dtype)
+    return Tensor(x)
+
+
+def matmul(a, b) -> Tensor:
+    """Matrix product with numpy's ``@`` semantics: 1-D, 2-D and batched N-D.
+
+    Batch dimensions broadcast. Backward: dA = dC @ B^T, dB = A^T @ dC (1-D operands are
+    promoted to a row / column and the extra axis removed, batch axes summed back).
+    """
+    if not isinstance(a, Tensor) and not isinstance(b, Tensor):
+        raise TypeError("matmul needs at least one Tensor")
+    a = _to_tensor(a, like=b if isinstance(b, Tensor) else None)
+    b = _to_tensor(b, like=a)
+    A, B = a.data, b.data
+    if A.ndim == 0 or B.ndim == 0:
+        raise ValueError(f"matmul: shapes {A.shape} and {B.shape}: both operands need at "
+                         "least one dimension (use * for a scalar)")
+    try:
+        with _errstate():
+            out = A @ B
+    except ValueError as e:
+        raise ValueError(f"matmul: shapes {A.shape} and {B.shape} are not aligned "
+                         f"(inner dimensions {A.shape[-1]} and "
+                         f"{B.shape[-2] if B.ndim > 1 else B.shape[0]} differ, "
+                         "or batch dimensions do not broadcast)") from e
+
+    def backward(g):
+        if A.ndim == 2 and B.ndim == 2:        # the common case, no reshaping
+            with _errstate():
+                return ((g @ B.T) if a.requires_grad else None,
+                        (A.T @ g) if b.requires_grad else None)
+        A2 = A[None, :] if A.ndim == 1 else A
+        B2 = B[:, None] if B.ndim == 1 else B
+        g2 = g
+        if A.ndim == 1:
+            g2 = np.expand_dims(g2, -2)
+        if B.ndim == 1:
+            g2 = np.expand_dims(g2, -1)
+        ga = gb = None
+        with _errstate():
+            if a.requires_grad:
+                ga = unbroadcast(g2 @ np.swapaxes(B2, -1, -2), A2.shape).reshape(A.shape)
+            if b.requires_grad:
+                gb = unbroadcast(np.swapaxes(A2, -1, -2) @ g2, B2.shape).reshape(B.shape)
+        return ga, gb
+    return Tensor._make(out, (a, b), backward, "matmul")
