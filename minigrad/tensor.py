@@ -38,7 +38,10 @@ import numbers
 
 import numpy as np
 
-__all__ = ["Tensor", "is_grad_enabled", "matmul", "no_grad", "unbroadcast"]
+__all__ = [
+    "Tensor", "cat", "concatenate", "is_grad_enabled", "matmul", "maximum", "minimum",
+    "no_grad", "stack", "unbroadcast", "where",
+]
 
 _GRAD_ENABLED = True
 
@@ -553,6 +556,116 @@ class Tensor:
                 return (np.broadcast_to(g / dt.type(n), shape),)
         return Tensor._make(out, (self,), backward, "mean")
 
+    def _extreme(self, np_fn, op, axis, keepdims, dim, keepdim):
+        axes = _norm_axis(axis, dim, self.ndim)
+        keep = _keep(keepdims, keepdim)
+        x = self.data
+        if x.size == 0:
+            raise ValueError(f"{op}() of an empty tensor (shape {self.shape}) is undefined")
+        with _errstate():
+            out_k = np_fn(x, axis=axes, keepdims=True)
+
+        def backward(g):
+            if not keep and axes is not None:
+                g = np.expand_dims(g, axes)
+            # ties share the gradient evenly; a NaN extreme sends it to the NaN entries
+            with _errstate():
+                mask = (x == out_k) | (np.isnan(x) & np.isnan(out_k))
+                count = mask.sum(axis=axes, keepdims=True)
+                return (g * mask / count.astype(x.dtype),)
+        out = out_k if keep else (out_k.reshape(()) if axes is None else np.squeeze(out_k, axes))
+        return Tensor._make(out, (self,), backward, op)
+
+    def max(self, axis=None, keepdims=False, *, dim=None, keepdim=False):
+        """Largest element over ``axis`` (all if None). Returns a Tensor (not PyTorch's
+        (values, indices) pair). Gradient: 1 at the maximum; on ties it is split evenly
+        among the tied elements (1/k each), like PyTorch's full reduction ``x.max()``.
+        NaN propagates (the maximum of a slice with a NaN is NaN)."""
+        return self._extreme(np.max, "max", axis, keepdims, dim, keepdim)
+
+    def min(self, axis=None, keepdims=False, *, dim=None, keepdim=False):
+        """Smallest element over ``axis``; ties split the gradient evenly (see ``max``)."""
+        return self._extreme(np.min, "min", axis, keepdims, dim, keepdim)
+
+    def argmax(self, axis=None, *, dim=None):
+        """Index of the largest element (numpy array, not differentiable)."""
+        axes = _norm_axis(axis, dim, self.ndim)
+        return np.argmax(self.data, axis=None if axes is None else axes[0])
+
+    def argmin(self, axis=None, *, dim=None):
+        """Index of the smallest element (numpy array, not differentiable)."""
+        axes = _norm_axis(axis, dim, self.ndim)
+        return np.argmin(self.data, axis=None if axes is None else axes[0])
+
+    def var(self, axis=None, keepdims=False, *, dim=None, keepdim=False, correction=None,
+            unbiased=None, ddof=None):
+        """Variance sum((x - mean)**2) / (n - correction) over ``axis``.
+
+        ``correction`` defaults to 1 (Bessel's correction, PyTorch's default; numpy's
+        ``np.var`` uses 0). ``unbiased=False`` or ``ddof=0`` mean ``correction=0``.
+        Gradient: 2 (x - mean) / (n - correction). n - correction <= 0 gives inf/NaN, as
+        in PyTorch. Use ``correction=0`` for the population variance.
+        """
+        given = [c for c in (correction, ddof) if c is not None]
+        if unbiased is not None:
+            given.append(1 if unbiased else 0)
+        if len(given) > 1:
+            raise TypeError("give only one of correction=, unbiased=, ddof=")
+        corr = given[0] if given else 1
+        axes = _norm_axis(axis, dim, self.ndim)
+        keep = _keep(keepdims, keepdim)
+        x = self.data
+        n = x.size if axes is None else int(np.prod([x.shape[a] for a in axes]))
+        denom = x.dtype.type(n - corr)
+        with _errstate():
+            centred = x - np.sum(x, axis=axes, keepdims=True) / x.dtype.type(n)
+            out = np.sum(centred * centred, axis=axes, keepdims=keep) / denom
+
+        def backward(g):
+            if not keep and axes is not None:
+                g = np.expand_dims(g, axes)
+            with _errstate():
+                return (g * (2 / denom) * centred,)
+        return Tensor._make(out, (self,), backward, "var")
+
+    def std(self, axis=None, keepdims=False, *, dim=None, keepdim=False, correction=None,
+            unbiased=None, ddof=None):
+        """Standard deviation sqrt(var(...)), same arguments and default as ``var``."""
+        return self.var(axis, keepdims, dim=dim, keepdim=keepdim, correction=correction,
+                        unbiased=unbiased, ddof=ddof).sqrt()
+
+    # ------------------------------------------------------ elementwise choices
+    def maximum(self, other):
+        """Elementwise max(self, other); see :func:`maximum`."""
+        return maximum(self, other)
+
+    def minimum(self, other):
+        """Elementwise min(self, other); see :func:`minimum`."""
+        return minimum(self, other)
+
+    def where(self, condition, other):
+        """``where(condition, self, other)`` (PyTorch's ``Tensor.where``)."""
+        return where(condition, self, other)
+
+    def clip(self, min=None, max=None):
+        """Clamp to [min, max] (numbers; None for no bound). Gradient 1 where
+        min <= x <= max (bounds included, PyTorch's convention), 0 elsewhere.
+        If min > max every element becomes max (as in PyTorch and numpy)."""
+        if min is None and max is None:
+            raise ValueError("clip() needs at least one of min and max")
+        for name, v in (("min", min), ("max", max)):
+            if v is not None and not _is_number(v):
+                raise TypeError(f"clip(): {name} must be a number or None, got "
+                                f"{type(v).__name__}")
+        x = self.data
+        lo = -np.inf if min is None else min
+        hi = np.inf if max is None else max
+        with _errstate():
+            out = np.minimum(np.maximum(x, x.dtype.type(lo)), x.dtype.type(hi))
+        return Tensor._make(out, (self,), lambda g: (g * ((x >= lo) & (x <= hi)),), "clip")
+
+    clamp = clip
+
     # ------------------------------------------------------ shape ops
     def reshape(self, *shape):
         """Same data, new shape (``reshape(2, 3)`` or ``reshape((2, 3))``, -1 allowed)."""
@@ -566,6 +679,75 @@ class Tensor:
         return Tensor._make(out, (self,), lambda g: (g.reshape(old),), "reshape")
 
     view = reshape
+
+    def flatten(self):
+        """A 1-D view of all elements."""
+        return self.reshape(-1)
+
+    def permute(self, *dims):
+        """Reorder the axes (numpy's ``transpose(axes)``); ``permute(1, 0, 2)`` or a tuple."""
+        if len(dims) == 1 and not isinstance(dims[0], (int, np.integer)):
+            dims = tuple(dims[0])
+        if sorted(int(d) % max(self.ndim, 1) for d in dims) != list(range(self.ndim)):
+            raise ValueError(f"permute: {dims} is not a permutation of the {self.ndim} axes")
+        inv = np.argsort([int(d) % max(self.ndim, 1) for d in dims])
+        out = np.transpose(self.data, dims)
+        return Tensor._make(out, (self,), lambda g: (np.transpose(g, inv),), "permute")
+
+    def transpose(self, dim0=None, dim1=None):
+        """Swap two axes (PyTorch: ``transpose(dim0, dim1)``); with no arguments,
+        reverse all axes (numpy's ``transpose()``, same as ``.T``)."""
+        if dim0 is None and dim1 is None:
+            return self.permute(tuple(reversed(range(self.ndim))))
+        if dim0 is None or dim1 is None:
+            raise TypeError("transpose() takes two axes (dim0, dim1) or none")
+        dims = list(range(self.ndim))
+        _norm_axis((dim0, dim1) if dim0 != dim1 else dim0, None, self.ndim)
+        dims[dim0], dims[dim1] = dims[dim1], dims[dim0]
+        return self.permute(dims)
+
+    @property
+    def T(self):
+        """All axes reversed (the matrix transpose for 2-D tensors)."""
+        return self.permute(tuple(reversed(range(self.ndim))))
+
+    def unsqueeze(self, dim):
+        """Insert an axis of size 1 at ``dim``."""
+        return self.reshape(np.expand_dims(self.data, dim).shape)
+
+    def squeeze(self, dim=None):
+        """Remove axes of size 1 (all of them, or only ``dim``)."""
+        return self.reshape(np.squeeze(self.data, dim).shape)
+
+    def expand(self, *shape):
+        """Broadcast to ``shape`` (a read-only view); gradient summed back."""
+        if len(shape) == 1 and not isinstance(shape[0], (int, np.integer)):
+            shape = tuple(shape[0])
+        try:
+            out = np.broadcast_to(self.data, shape)
+        except ValueError as e:
+            raise ValueError(f"cannot broadcast shape {self.shape} to {shape}") from e
+        return Tensor._make(out, (self,), lambda g: (g,), "expand")
+
+    def __getitem__(self, index):
+        """Numpy indexing: ints, slices, None, Ellipsis, integer arrays, boolean masks.
+
+        Backward scatters the gradient into zeros of the input's shape with
+        ``np.add.at``, so an index repeated k times receives k gradients.
+        """
+        index = _clean_index(index)
+        x = self.data
+        out = x[index]
+        basic = _is_basic(index)
+
+        def backward(g):
+            gx = np.zeros_like(x)
+            if basic:
+                gx[index] = g          # a basic index hits each element at most once
+            else:
+                np.add.at(gx, index, g)
+            return (gx,)
+        return Tensor._make(out, (self,), backward, "getitem")
 
 
 def _mul_back(g, a, b, out, need):
@@ -587,6 +769,29 @@ def _pow_back(g, a, b, out, need):
         # a**b * log(a), defined as 0 where a == 0 and b >= 0 (PyTorch's convention)
         gb = g * np.where((a == 0) & (b >= 0), 0.0, out * np.log(a)).astype(out.dtype, copy=False)
     return ga, gb
+
+
+def _clean_index(index):
+    """Replace Tensors (and lists) in an index by numpy arrays."""
+    if isinstance(index, tuple):
+        return tuple(_clean_index(i) for i in index)
+    if isinstance(index, Tensor):
+        index = index.data
+        if index.dtype.kind == "f":
+            if not np.all(np.mod(index, 1) == 0):
+                raise IndexError("a float Tensor used as an index must hold whole numbers")
+            index = index.astype(np.intp)
+        return index
+    if isinstance(index, list):
+        return np.asarray(index)
+    return index
+
+
+def _is_basic(index) -> bool:
+    """True when ``index`` uses only ints, slices, None and Ellipsis (no array)."""
+    items = index if isinstance(index, tuple) else (index,)
+    return all(i is None or i is Ellipsis or isinstance(i, (slice, int, np.integer))
+               and not isinstance(i, bool) for i in items)
 
 
 def _to_tensor(x, like=None) -> Tensor:
@@ -641,3 +846,113 @@ def matmul(a, b) -> Tensor:
                 gb = unbroadcast(np.swapaxes(A2, -1, -2) @ g2, B2.shape).reshape(B.shape)
         return ga, gb
     return Tensor._make(out, (a, b), backward, "matmul")
+
+
+def _pair(a, b, op):
+    """Turn ``a``, ``b`` into Tensors; a Python number takes the other tensor's dtype."""
+    if not isinstance(a, Tensor) and not isinstance(b, Tensor):
+        a = Tensor(a)
+    a = _to_tensor(a, like=b if isinstance(b, Tensor) else None)
+    b = _to_tensor(b, like=a)
+    return a, b
+
+
+def _broadcast_error(op, *shapes):
+    return ValueError(f"{op}: shapes {' and '.join(map(str, shapes))} cannot be broadcast "
+                      "together")
+
+
+def maximum(a, b) -> Tensor:
+    """Elementwise max(a, b) (NaN propagates).
+
+    Gradient: to ``a`` where a > b, to ``b`` where b > a; where a == b each gets half,
+    as in PyTorch's ``torch.maximum``.
+    """
+    a, b = _pair(a, b, "maximum")
+    A, B = a.data, b.data
+    try:
+        out = np.maximum(A, B)
+    except ValueError as e:
+        raise _broadcast_error("maximum", A.shape, B.shape) from e
+
+    def backward(g):
+        half = np.where(A == B, g / 2, g)
+        return half * ~(A < B), half * ~(A > B)
+    return Tensor._make(out, (a, b), backward, "maximum")
+
+
+def minimum(a, b) -> Tensor:
+    """Elementwise min(a, b); on ties each input gets half the gradient (as ``maximum``)."""
+    a, b = _pair(a, b, "minimum")
+    A, B = a.data, b.data
+    try:
+        out = np.minimum(A, B)
+    except ValueError as e:
+        raise _broadcast_error("minimum", A.shape, B.shape) from e
+
+    def backward(g):
+        half = np.where(A == B, g / 2, g)
+        return half * ~(A > B), half * ~(A < B)
+    return Tensor._make(out, (a, b), backward, "minimum")
+
+
+def where(condition, a, b) -> Tensor:
+    """``a`` where ``condition`` is true, else ``b`` (broadcasting all three).
+
+    ``condition`` is a boolean mask (numpy array, list, or the result of a comparison);
+    it is not differentiated. Gradient: to ``a`` where true, to ``b`` where false.
+    """
+    if isinstance(condition, Tensor):
+        condition = condition.data
+    cond = np.asarray(condition)
+    if cond.dtype.kind not in "biuf":
+        raise TypeError(f"where: condition must be boolean, got dtype {cond.dtype}")
+    cond = cond.astype(bool)
+    a, b = _pair(a, b, "where")
+    try:
+        out = np.where(cond, a.data, b.data)
+    except ValueError as e:
+        raise _broadcast_error("where", cond.shape, a.shape, b.shape) from e
+
+    def backward(g):
+        return (np.where(cond, g, 0) if a.requires_grad else None,
+                np.where(cond, 0, g) if b.requires_grad else None)
+    return Tensor._make(out, (a, b), backward, "where")
+
+
+def _check_seq(tensors, op):
+    if isinstance(tensors, Tensor) or not isinstance(tensors, (list, tuple)) or not tensors:
+        raise TypeError(f"{op} takes a non-empty list or tuple of tensors")
+    return [_to_tensor(t) for t in tensors]
+
+
+def concatenate(tensors, axis=0, *, dim=None) -> Tensor:
+    """Join tensors along an existing axis; the gradient is split back into pieces."""
+    ts = _check_seq(tensors, "concatenate")
+    if dim is not None:
+        axis = dim
+    try:
+        out = np.concatenate([t.data for t in ts], axis=axis)
+    except ValueError as e:
+        raise ValueError(f"concatenate: shapes {[t.shape for t in ts]} do not match "
+                         f"except along axis {axis}") from e
+    ax = axis % out.ndim
+    bounds = np.cumsum([t.shape[ax] for t in ts])[:-1]
+    return Tensor._make(out, ts, lambda g: np.split(g, bounds, axis=ax), "cat")
+
+
+cat = concatenate
+
+
+def stack(tensors, axis=0, *, dim=None) -> Tensor:
+    """Join same-shape tensors along a new axis; the gradient is sliced back out."""
+    ts = _check_seq(tensors, "stack")
+    if dim is not None:
+        axis = dim
+    try:
+        out = np.stack([t.data for t in ts], axis=axis)
+    except ValueError as e:
+        raise ValueError(f"stack: all shapes must be equal, got {[t.shape for t in ts]}") from e
+    ax = axis % out.ndim
+    return Tensor._make(out, ts,
+                        lambda g: [np.take(g, i, axis=ax) for i in range(len(ts))], "stack")
