@@ -831,6 +831,8 @@ def matmul(a, b) -> Tensor:
             with _errstate():
                 return ((g @ B.T) if a.requires_grad else None,
                         (A.T @ g) if b.requires_grad else None)
+        if A.ndim == 1 and B.ndim == 1:        # dot product: out = sum(A * B)
+            return (g * B if a.requires_grad else None), (g * A if b.requires_grad else None)
         A2 = A[None, :] if A.ndim == 1 else A
         B2 = B[:, None] if B.ndim == 1 else B
         g2 = g
