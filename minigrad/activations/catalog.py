@@ -1,0 +1,1212 @@
+"""The activation catalog: every activation function of the book, defined once.
+
+Each :class:`Activation` entry holds everything the rest of the project needs: names,
+formula, parameters (PyTorch's defaults and valid ranges), the forward function and its
+analytic derivative as numpy expressions (work on floats and arrays, stable, no
+``RuntimeWarning`` for finite or infinite input, NaN propagates), derivatives with
+respect to learnable parameters, the kinks and the paper. :mod:`.bind` derives the
+``Value`` / ``Tensor`` methods, ``F.<name>`` and the ``nn`` layers from the entries;
+:mod:`.properties` computes the table's properties from them.
+
+Query it with :func:`entries` and :func:`lookup`::
+
+    >>> from minigrad.activations import lookup
+    >>> lookup("swish").name, lookup("elu")(-1.0)
+    ('swish', -0.6321205588285577)
+
+Derivatives at kinks follow PyTorch 2.13 (read from ``torch.autograd``): ReLU'(0) = 0,
+LeakyReLU'(0) = negative_slope, ELU'(0) = alpha, SELU'(0) = scale * alpha,
+ReLU6'(0) = ReLU6'(6) = 0, Hardtanh'(+-1) = 0, Hardsigmoid'(+-3) = 0,
+Hardswish'(-3) = 0 and Hardswish'(3) = 1, Softshrink'(+-lambda) = Hardshrink'(+-lambda) = 0,
+Threshold'(threshold) = 0; the entries' ``kink_note`` fields say so for each function.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from numbers import Real
+from typing import Any
+
+import numpy as np
+
+from .numerics import erfc, log_sigmoid, ndtr, sigmoid, sigmoid_pair, softplus
+
+__all__ = ["Activation", "Param", "entries", "lookup", "names", "register"]
+
+_BIG = 1e300      # finite stand-in for +-inf where inf * 0 would give NaN at a limit
+_HUGE = 1e100     # clip for arguments that get squared or cubed
+
+
+# --------------------------------------------------------------------------- data model
+@dataclass(frozen=True)
+class Param:
+    """A parameter of an activation: name, default (``None``: required), valid range.
+
+    ``low``/``high`` bound the value (``*_open`` makes the bound strict); ``choices``
+    lists the allowed values of a string parameter; ``learnable`` parameters may be
+    passed as ``Value``/``Tensor`` and then receive gradients.
+    """
+
+    name: str
+    default: Any = None
+    low: float = -math.inf
+    high: float = math.inf
+    low_open: bool = True
+    high_open: bool = True
+    learnable: bool = False
+    choices: tuple = ()
+    doc: str = ""
+
+    def check(self, value, owner: str):
+        """Validate ``value`` (number, array, or string for a choice) and return it.
+
+        TypeError for a non-numeric value, ValueError (naming ``owner`` and the
+        parameter) for a value outside the range or not among the choices.
+        """
+        where = f"{owner}(): parameter {self.name!r}"
+        if self.choices:
+            if value not in self.choices:
+                raise ValueError(f"{where} must be one of {list(self.choices)}, got {value!r}")
+            return value
+        if isinstance(value, bool) or not isinstance(value, (Real, np.ndarray, np.generic)):
+            raise TypeError(f"{where} must be a real number, got {type(value).__name__}: "
+                            f"{value!r}")
+        arr = np.asarray(value)
+        if arr.dtype.kind not in "iuf":
+            raise TypeError(f"{where} must be real-valued, got dtype {arr.dtype}")
+        if np.any(np.isnan(arr)):
+            raise ValueError(f"{where} is NaN")
+        lo_bad = (arr <= self.low) if self.low_open else (arr < self.low)
+        hi_bad = (arr >= self.high) if self.high_open else (arr > self.high)
+        if np.any(lo_bad) or np.any(hi_bad):
+            raise ValueError(f"{where} must lie in {self.range_text()}, got {value!r}")
+        if isinstance(value, (Real, np.generic)):
+            return float(value)
+        return value
+
+    def range_text(self) -> str:
+        """The valid range as interval notation, e.g. ``(0, inf)``."""
+        if self.choices:
+            return "{" + ", ".join(map(repr, self.choices)) + "}"
+        lo = "(" if self.low_open else "["
+        hi = ")" if self.high_open else "]"
+        return f"{lo}{_num(self.low)}, {_num(self.high)}{hi}"
+
+
+def _num(v):
+    if math.isinf(v):
+        return "inf" if v > 0 else "-inf"
+    return repr(float(v)).removesuffix(".0") if float(v).is_integer() else repr(v)
+
+
+def _no_kinks(**params):
+    return ()
+
+
+@dataclass(frozen=True)
+class Activation:
+    """One activation function and everything known about it (see the module docstring).
+
+    ``forward(x, **p)`` and ``derivative(x, y, **p)`` (df/dx, ``y = forward(x)``) are
+    numpy expressions; ``param_derivatives[name](x, y, **p)`` gives df/d(param) for the
+    learnable parameters; ``kinks(**p)`` lists the points where f' jumps; ``composite``
+    optionally rebuilds f from primitive ``Tensor`` ops (a test checks the analytic
+    derivative against autograd through it). Non-elementwise entries (softmax, maxout,
+    glu, ...) have ``elementwise=False`` and their ops live in :mod:`.special`.
+    """
+
+    name: str
+    title: str
+    latex: str
+    forward: Callable
+    derivative: Callable | None
+    params: tuple = ()
+    aliases: tuple = ()
+    derivative_latex: str = ""
+    param_derivatives: dict = field(default_factory=dict)
+    kinks: Callable = _no_kinks
+    kink_note: str = ""
+    reference: str = ""
+    torch_name: str | None = None
+    layer_name: str = ""
+    family: str = ""
+    elementwise: bool = True
+    composite: Callable | None = None
+    check: Callable | None = None
+    notes: str = ""
+    channel_axis: int | None = None
+
+    # ----------------------------------------------------------------- parameters
+    def param(self, name: str) -> Param:
+        """The :class:`Param` called ``name`` (ValueError listing the valid names)."""
+        for p in self.params:
+            if p.name == name:
+                return p
+        raise ValueError(f"{self.name}() has no parameter {name!r}; "
+                         f"its parameters are {[p.name for p in self.params]}")
+
+    @property
+    def defaults(self) -> dict:
+        """``{name: default}`` for the parameters that have a default."""
+        return {p.name: p.default for p in self.params if p.default is not None}
+
+    @property
+    def learnable(self) -> tuple:
+        """Names of the learnable parameters."""
+        return tuple(p.name for p in self.params if p.learnable)
+
+    def resolve(self, args=(), kwargs=None, unwrap=None) -> dict:
+        """Bind positional/keyword parameters like a Python signature, fill in defaults,
+        validate each value (after ``unwrap``, which turns a Value/Tensor into its data)
+        and run the cross-parameter ``check``. Returns ``{name: value}``.
+        """
+        kwargs = dict(kwargs or {})
+        if len(args) > len(self.params):
+            raise TypeError(f"{self.name}() takes at most {len(self.params)} parameters "
+                            f"after x ({[p.name for p in self.params]}), got {len(args)}")
+        out = {}
+        for p, a in zip(self.params, args):
+            if p.name in kwargs:
+                raise TypeError(f"{self.name}() got parameter {p.name!r} twice")
+            out[p.name] = a
+        for k, v in kwargs.items():
+            self.param(k)  # raises for an unknown name
+            out[k] = v
+        for p in self.params:
+            if p.name not in out:
+                if p.default is None:
+                    raise TypeError(f"{self.name}() missing required parameter {p.name!r}")
+                out[p.name] = p.default
+            v = out[p.name]
+            raw = unwrap(v) if unwrap is not None else v
+            if raw is not v and not p.learnable:
+                raise TypeError(f"{self.name}(): parameter {p.name!r} is not learnable; "
+                                "pass a number, not a Value/Tensor")
+            checked = p.check(raw, self.name)
+            if raw is v:
+                out[p.name] = checked
+        if self.check is not None:
+            self.check({k: (unwrap(v) if unwrap is not None else v) for k, v in out.items()})
+        return out
+
+    # ------------------------------------------------------------------- numpy API
+    def __call__(self, x, *args, **kwargs):
+        """Evaluate f on a float or numpy array with validated parameters (no autograd)."""
+        p = self.resolve(args, kwargs)
+        return self.forward(_as_input(x), **p)
+
+    def grad(self, x, *args, **kwargs):
+        """Evaluate f'(x) on a float or numpy array with validated parameters."""
+        if self.derivative is None:
+            raise TypeError(f"{self.name} is not elementwise: it has no scalar derivative")
+        p = self.resolve(args, kwargs)
+        x = _as_input(x)
+        return self.derivative(x, self.forward(x, **p), **p)
+
+    def __repr__(self):
+        ps = ", ".join(f"{p.name}={p.default!r}" for p in self.params)
+        return f"<Activation {self.name}({'x' + (', ' + ps if ps else '')})>"
+
+
+def _as_input(x):
+    if isinstance(x, bool) or not isinstance(x, (Real, np.ndarray, np.generic, list, tuple)):
+        raise TypeError(f"activation input must be a real number or array, got "
+                        f"{type(x).__name__}")
+    a = np.asarray(x)
+    if a.dtype.kind not in "iuf":
+        raise TypeError(f"activation input must be real-valued, got dtype {a.dtype}")
+    if a.dtype.kind != "f":
+        a = a.astype(np.float64)
+    return a if a.ndim else a[()]
+
+
+# ------------------------------------------------------------------------ registry
+_REGISTRY: dict[str, Activation] = {}
+_ALIASES: dict[str, str] = {}
+
+
+def register(entry: Activation) -> Activation:
+    """Add an entry to the catalog (ValueError if its name or an alias is taken)."""
+    for n in (entry.name, *entry.aliases):
+        if n in _REGISTRY or n in _ALIASES:
+            raise ValueError(f"activation name {n!r} is already in the catalog")
+    _REGISTRY[entry.name] = entry
+    for a in entry.aliases:
+        _ALIASES[a] = entry.name
+    return entry
+
+
+def entries(elementwise: bool | None = None, family: str | None = None) -> list[Activation]:
+    """All entries in catalog order, optionally only (non-)elementwise ones or one family."""
+    out = list(_REGISTRY.values())
+    if elementwise is not None:
+        out = [e for e in out if e.elementwise == elementwise]
+    if family is not None:
+        out = [e for e in out if e.family == family]
+    return out
+
+
+def names(include_aliases: bool = False) -> list[str]:
+    """Entry names in catalog order (and the aliases after them if asked)."""
+    return list(_REGISTRY) + (list(_ALIASES) if include_aliases else [])
+
+
+def _norm(name: str) -> str:
+    return name.strip().lower().replace("-", "_").replace(" ", "_")
+
+
+def lookup(name: str) -> Activation:
+    """The entry called ``name`` or with ``name`` as an alias (case, ``-`` and spaces
+    ignored; ``"LeakyReLU"``, the layer name, works too). An unknown name raises
+    ValueError suggesting the closest names."""
+    if isinstance(name, Activation):
+        return name
+    if not isinstance(name, str):
+        raise TypeError(f"lookup() needs an activation name (str), got {type(name).__name__}")
+    n = _norm(name)
+    if n in _REGISTRY:
+        return _REGISTRY[n]
+    if n in _ALIASES:
+        return _REGISTRY[_ALIASES[n]]
+    squashed = n.replace("_", "")
+    for e in _REGISTRY.values():
+        cands = (e.name, *e.aliases, e.layer_name, e.torch_name or "")
+        if any(c and c.lower().replace("_", "") == squashed for c in cands):
+            return e
+    pool = names(include_aliases=True)
+    close = difflib.get_close_matches(n, pool, n=3, cutoff=0.5)
+    hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    raise ValueError(f"unknown activation {name!r}{hint} (see minigrad.activations.names())")
+
+
+# ---------------------------------------------------------------------- helpers
+def _arr(x):
+    return np.asarray(x)
+
+
+def _ret(r):
+    r = np.asarray(r)
+    return r if r.ndim else r[()]
+
+
+def _step(x, at0=0.0):
+    """Heaviside step H(x) with H(0) = at0 and H(NaN) = NaN."""
+    return np.heaviside(x, at0)
+
+
+def _bound(x, bound):
+    """``bound`` for float64; the same decimal exponent scaled by 38/308 for float32."""
+    if np.asarray(x).dtype == np.float32:
+        return float(10.0 ** (math.log10(bound) * 38.0 / 308.0))
+    return bound
+
+
+def _clipbig(x, bound=_BIG):
+    """Clip to +-bound (dtype-aware, see _bound): keeps inf * 0 and x**2 finite."""
+    b = _bound(x, bound)
+    return np.clip(x, -b, b)
+
+
+def _like(x, v):
+    """Constant ``v`` with x's shape (a fresh array; NaN where x is NaN)."""
+    x = _arr(x)
+    r = np.full(x.shape, v, dtype=x.dtype if x.dtype.kind == "f" else np.float64)
+    if np.isnan(x).any():
+        r[np.isnan(x)] = np.nan
+    return _ret(r)
+
+
+# ---------------------------------------------------------------- the entries
+def _identity_f(x):
+    return _ret(np.array(x, dtype=_arr(x).dtype, copy=True))
+
+
+register(Activation(
+    name="identity", aliases=("linear",), title="Identity",
+    latex=r"f(x) = x", derivative_latex=r"f'(x) = 1",
+    forward=_identity_f, derivative=lambda x, y: _like(x, 1.0),
+    reference="", torch_name="Identity", layer_name="Identity", family="linear",
+    composite=lambda x: x * 1.0,
+))
+
+register(Activation(
+    name="binary_step", aliases=("heaviside", "step"), title="Binary step",
+    latex=r"f(x) = \begin{cases} 1 & x \ge 0 \\ 0 & x < 0 \end{cases}",
+    derivative_latex=r"f'(x) = 0 \quad (x \ne 0)",
+    forward=lambda x: _ret(_step(x, 1.0)), derivative=lambda x, y: _like(x, 0.0),
+    kinks=lambda: (0.0,), kink_note="f jumps at 0; f'(0) is taken as 0 (no gradient flows).",
+    reference="mcculloch1943logical", torch_name=None, layer_name="BinaryStep",
+    family="step",
+))
+
+
+def _sigmoid_d(x, y):
+    s, t = sigmoid_pair(x)
+    s *= t
+    return _ret(s)
+
+
+register(Activation(
+    name="sigmoid", aliases=("logistic", "expit"), title="Logistic sigmoid",
+    latex=r"f(x) = \sigma(x) = \frac{1}{1 + e^{-x}}",
+    derivative_latex=r"f'(x) = \sigma(x)\,(1 - \sigma(x))",
+    forward=sigmoid, derivative=_sigmoid_d,
+    reference="han1995influence", torch_name="sigmoid", layer_name="Sigmoid",
+    family="saturating",
+    composite=lambda x: 1.0 / (1.0 + (-x).exp()),
+    notes="Computed in two branches from e^{-|x|}; sigma'(x) = sigma(x) sigma(-x), never "
+          "as 1 - sigma(x), so it keeps its relative accuracy in both tails.",
+))
+
+
+def _tanh_d(x, y):
+    e = np.exp(-2.0 * np.abs(x))
+    d = 1.0 + e
+    d *= d
+    e *= 4.0
+    e /= d
+    return _ret(e)
+
+
+register(Activation(
+    name="tanh", title="Hyperbolic tangent",
+    latex=r"f(x) = \tanh(x) = \frac{e^x - e^{-x}}{e^x + e^{-x}}",
+    derivative_latex=r"f'(x) = 1 - \tanh^2(x)",
+    forward=np.tanh, derivative=_tanh_d,
+    reference="lecun1998efficient", torch_name="tanh", layer_name="Tanh",
+    family="saturating",
+    composite=lambda x: 2.0 / (1.0 + (-2.0 * x).exp()) - 1.0,
+    notes="f'(x) = 4 e^{-2|x|} / (1 + e^{-2|x|})^2 keeps relative accuracy where "
+          "1 - tanh^2 rounds to 0.",
+))
+
+
+def _arctan_d(x, y):
+    r = 1.0 / np.hypot(1.0, x)
+    r *= r
+    return _ret(r)
+
+
+register(Activation(
+    name="arctan", aliases=("atan",), title="ArcTan",
+    latex=r"f(x) = \arctan(x)", derivative_latex=r"f'(x) = \frac{1}{1 + x^2}",
+    forward=np.arctan, derivative=_arctan_d,
+    reference="", torch_name="atan", layer_name="ArcTan", family="saturating",
+))
+
+
+def _softsign_f(x):
+    xc = _clipbig(_arr(x))
+    return _ret(xc / (1.0 + np.abs(xc)))
+
+
+def _softsign_d(x, y):
+    r = 1.0 / (1.0 + np.abs(x))
+    r *= r
+    return _ret(r)
+
+
+register(Activation(
+    name="softsign", title="Softsign",
+    latex=r"f(x) = \frac{x}{1 + |x|}", derivative_latex=r"f'(x) = \frac{1}{(1 + |x|)^2}",
+    forward=_softsign_f, derivative=_softsign_d,
+    reference="bergstra2009quadratic", torch_name="softsign", layer_name="Softsign",
+    family="saturating",
+    composite=lambda x: x / (1.0 + x.abs()),
+))
+
+
+def _isru_f(x, alpha):
+    xc = _clipbig(_arr(x), 1e150)
+    return _ret(xc / np.hypot(1.0, math.sqrt(alpha) * xc) if np.ndim(alpha) == 0
+                else xc / np.hypot(1.0, np.sqrt(alpha) * xc))
+
+
+def _isru_d(x, y, alpha):
+    xc = _clipbig(_arr(x), 1e150)
+    r = 1.0 / np.hypot(1.0, np.sqrt(alpha) * xc)
+    return _ret(r * r * r)
+
+
+_ALPHA_POS = Param("alpha", 1.0, low=0.0, low_open=True, doc="scale of x^2; must be > 0")
+
+register(Activation(
+    name="isru", title="Inverse square root unit (ISRU)",
+    latex=r"f(x) = \frac{x}{\sqrt{1 + \alpha x^2}}",
+    derivative_latex=r"f'(x) = \left(\frac{1}{\sqrt{1 + \alpha x^2}}\right)^3",
+    params=(_ALPHA_POS,), forward=_isru_f, derivative=_isru_d,
+    reference="carlile2017improving", torch_name=None, layer_name="ISRU",
+    family="saturating",
+    composite=lambda x, alpha: x / (1.0 + alpha * x * x).sqrt(),
+))
+
+
+def _isrlu_f(x, alpha):
+    x = _arr(x)
+    return _ret(np.where(x >= 0, x, _isru_f(np.minimum(x, 0.0), alpha)))
+
+
+def _isrlu_d(x, y, alpha):
+    x = _arr(x)
+    return _ret(np.where(x >= 0, 1.0, _isru_d(np.minimum(x, 0.0), None, alpha)))
+
+
+register(Activation(
+    name="isrlu", title="Inverse square root linear unit (ISRLU)",
+    latex=r"f(x) = \begin{cases} x & x \ge 0 \\ \frac{x}{\sqrt{1 + \alpha x^2}} & x < 0 "
+          r"\end{cases}",
+    derivative_latex=r"f'(x) = \begin{cases} 1 & x \ge 0 \\ "
+                     r"\left(\frac{1}{\sqrt{1 + \alpha x^2}}\right)^3 & x < 0 \end{cases}",
+    params=(_ALPHA_POS,), forward=_isrlu_f, derivative=_isrlu_d,
+    reference="carlile2017improving", torch_name=None, layer_name="ISRLU",
+    family="exponential",
+))
+
+
+def _relu_f(x):
+    return _ret(np.maximum(x, 0.0))
+
+
+def _relu_d(x, y):
+    return _ret(_step(x, 0.0))
+
+
+register(Activation(
+    name="relu", title="Rectified linear unit (ReLU)",
+    latex=r"f(x) = \max(0, x)",
+    derivative_latex=r"f'(x) = \begin{cases} 1 & x > 0 \\ 0 & x \le 0 \end{cases}",
+    forward=_relu_f, derivative=_relu_d,
+    kinks=lambda: (0.0,), kink_note="f'(0) = 0 (PyTorch).",
+    reference="nair2010rectified", torch_name="relu", layer_name="ReLU",
+    family="rectifier",
+    composite=lambda x: x.maximum(0.0),
+))
+
+
+def _leaky_f(x, negative_slope):
+    x = _arr(x)
+    return _ret(np.where(x > 0, x, x * negative_slope))
+
+
+def _leaky_d(x, y, negative_slope):
+    h = _step(x, 0.0)       # 1 for x > 0, 0 for x <= 0, NaN for NaN
+    h *= 1.0 - negative_slope
+    h += negative_slope
+    return _ret(h)
+
+
+register(Activation(
+    name="leaky_relu", aliases=("lrelu",), title="Leaky ReLU",
+    latex=r"f(x) = \begin{cases} x & x > 0 \\ a x & x \le 0 \end{cases}",
+    derivative_latex=r"f'(x) = \begin{cases} 1 & x > 0 \\ a & x \le 0 \end{cases}",
+    params=(Param("negative_slope", 0.01, doc="slope a for x <= 0"),),
+    forward=_leaky_f, derivative=_leaky_d,
+    kinks=lambda negative_slope: (0.0,) if negative_slope != 1.0 else (),
+    kink_note="f'(0) = negative_slope (PyTorch).",
+    reference="maas2013rectifier", torch_name="leaky_relu", layer_name="LeakyReLU",
+    family="rectifier",
+    composite=lambda x, negative_slope: x.maximum(0.0) + negative_slope * x.minimum(0.0),
+))
+
+
+def _prelu_w_d(x, y, weight):
+    return _ret(np.minimum(x, 0.0))
+
+
+register(Activation(
+    name="prelu", title="Parametric ReLU (PReLU)",
+    latex=r"f(x) = \begin{cases} x & x > 0 \\ a x & x \le 0 \end{cases} "
+          r"\quad (a \text{ learned, one per channel or shared})",
+    derivative_latex=r"f'(x) = \begin{cases} 1 & x > 0 \\ a & x \le 0 \end{cases}, "
+                     r"\quad \frac{\partial f}{\partial a} = \min(0, x)",
+    params=(Param("weight", 0.25, learnable=True, doc="slope a for x <= 0 (learned)"),),
+    forward=lambda x, weight: _leaky_f(x, weight),
+    derivative=lambda x, y, weight: _leaky_d(x, y, weight),
+    param_derivatives={"weight": _prelu_w_d},
+    kinks=lambda weight: (0.0,), kink_note="f'(0) = weight (PyTorch).",
+    reference="he2015delving", torch_name="prelu", layer_name="PReLU",
+    family="rectifier", channel_axis=1,
+    composite=lambda x, weight: x.maximum(0.0) + weight * x.minimum(0.0),
+    notes="F.prelu(x, weight): weight has one element or one per channel (x's dim 1).",
+))
+
+
+def _rrelu_check(p):
+    if p["lower"] > p["upper"]:
+        raise ValueError(f"rrelu(): lower must be <= upper, got lower={p['lower']} > "
+                         f"upper={p['upper']}")
+
+
+def _rrelu_eval_f(x, lower, upper):
+    return _leaky_f(x, (lower + upper) / 2.0)
+
+
+def _rrelu_eval_d(x, y, lower, upper):
+    return _leaky_d(x, y, (lower + upper) / 2.0)
+
+
+register(Activation(
+    name="rrelu", title="Randomized leaky ReLU (RReLU)",
+    latex=r"f(x) = \begin{cases} x & x \ge 0 \\ a x & x < 0 \end{cases}, \quad "
+          r"a \sim U(l, u) \text{ in training}, \; a = \frac{l + u}{2} \text{ in evaluation}",
+    derivative_latex=r"f'(x) = \begin{cases} 1 & x > 0 \\ a & x \le 0 \end{cases}",
+    params=(Param("lower", 1.0 / 8.0, doc="l, lower bound of the slope"),
+            Param("upper", 1.0 / 3.0, doc="u, upper bound of the slope")),
+    forward=_rrelu_eval_f, derivative=_rrelu_eval_d, check=_rrelu_check,
+    kinks=lambda lower, upper: (0.0,), kink_note="f'(0) = (lower + upper)/2 in eval (PyTorch).",
+    reference="xu2015empirical", torch_name="rrelu", layer_name="RReLU",
+    family="rectifier",
+    notes="forward/derivative here are the evaluation-mode function; F.rrelu(x, ..., "
+          "training=True, generator=...) draws one slope per element from U(lower, upper).",
+))
+
+
+def _elu_f(x, alpha):
+    x = _arr(x)
+    neg = np.expm1(np.minimum(x, 0.0))
+    neg *= alpha
+    return _ret(np.where(x > 0, x, neg))
+
+
+def _elu_d(x, y, alpha):
+    x = _arr(x)
+    e = np.exp(np.minimum(x, 0.0))
+    e *= alpha
+    return _ret(np.where(x > 0, 1.0, e))
+
+
+register(Activation(
+    name="elu", title="Exponential linear unit (ELU)",
+    latex=r"f(x) = \begin{cases} x & x > 0 \\ \alpha (e^x - 1) & x \le 0 \end{cases}",
+    derivative_latex=r"f'(x) = \begin{cases} 1 & x > 0 \\ \alpha e^x & x \le 0 \end{cases}",
+    params=(Param("alpha", 1.0, low=0.0, low_open=False, doc="negative saturation value"),),
+    forward=_elu_f, derivative=_elu_d,
+    kinks=lambda alpha: (0.0,) if alpha != 1.0 else (),
+    kink_note="f'(0) = alpha (PyTorch's x <= 0 branch).",
+    reference="clevert2016elu", torch_name="elu", layer_name="ELU",
+    family="exponential",
+    composite=lambda x, alpha: x.maximum(0.0) + alpha * (x.minimum(0.0).exp() - 1.0),
+))
+
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def _selu_f(x):
+    r = _elu_f(x, SELU_ALPHA)
+    return _ret(np.multiply(r, SELU_SCALE))
+
+
+def _selu_d(x, y):
+    r = _elu_d(x, y, SELU_ALPHA)
+    return _ret(np.multiply(r, SELU_SCALE))
+
+
+register(Activation(
+    name="selu", title="Scaled exponential linear unit (SELU)",
+    latex=r"f(x) = \lambda \begin{cases} x & x > 0 \\ \alpha (e^x - 1) & x \le 0 \end{cases},"
+          r"\; \lambda \approx 1.0507, \alpha \approx 1.6733",
+    derivative_latex=r"f'(x) = \lambda \begin{cases} 1 & x > 0 \\ \alpha e^x & x \le 0 "
+                     r"\end{cases}",
+    forward=_selu_f, derivative=_selu_d,
+    kinks=lambda: (0.0,), kink_note="f'(0) = scale * alpha (PyTorch's x <= 0 branch).",
+    reference="klambauer2017self", torch_name="selu", layer_name="SELU",
+    family="exponential",
+    composite=lambda x: SELU_SCALE * (x.maximum(0.0)
+                                      + SELU_ALPHA * (x.minimum(0.0).exp() - 1.0)),
+))
+
+
+def _celu_f(x, alpha):
+    x = _arr(x)
+    neg = np.expm1(np.minimum(x, 0.0) / alpha)
+    neg *= alpha
+    return _ret(np.where(x > 0, x, neg))
+
+
+def _celu_d(x, y, alpha):
+    x = _arr(x)
+    return _ret(np.where(x > 0, 1.0, np.exp(np.minimum(x, 0.0) / alpha)))
+
+
+register(Activation(
+    name="celu", title="Continuously differentiable ELU (CELU)",
+    latex=r"f(x) = \max(0, x) + \min\left(0, \alpha (e^{x/\alpha} - 1)\right)",
+    derivative_latex=r"f'(x) = \begin{cases} 1 & x > 0 \\ e^{x/\alpha} & x \le 0 \end{cases}",
+    params=(Param("alpha", 1.0, low=0.0, low_open=True, doc="must be > 0"),),
+    forward=_celu_f, derivative=_celu_d,
+    reference="barron2017continuously", torch_name="celu", layer_name="CELU",
+    family="exponential",
+    composite=lambda x, alpha: x.maximum(0.0) + alpha * ((x.minimum(0.0) / alpha).exp() - 1.0),
+))
+
+
+def _softplus_f(x, beta, threshold):
+    x = _arr(x)
+    bx = np.multiply(x, beta)
+    sp = softplus(bx)
+    sp = np.divide(sp, beta)
+    return _ret(np.where(bx > threshold, x, sp))
+
+
+def _softplus_d(x, y, beta, threshold):
+    bx = np.multiply(_arr(x), beta)
+    return _ret(np.where(bx > threshold, 1.0, sigmoid(bx)))
+
+
+register(Activation(
+    name="softplus", title="Softplus",
+    latex=r"f(x) = \frac{1}{\beta} \log\left(1 + e^{\beta x}\right) "
+          r"\quad (x \text{ itself where } \beta x > \text{threshold})",
+    derivative_latex=r"f'(x) = \sigma(\beta x)",
+    params=(Param("beta", 1.0, low=0.0, low_open=True, doc="sharpness; > 0"),
+            Param("threshold", 20.0, doc="above beta*x > threshold, f(x) = x (PyTorch)")),
+    forward=_softplus_f, derivative=_softplus_d,
+    reference="dugas2001incorporating", torch_name="softplus", layer_name="Softplus",
+    family="smooth rectifier",
+    kink_note="PyTorch switches to f(x) = x, f'(x) = 1 for beta*x > threshold (a jump of "
+              "about e^-20 in f and f' at the switch); the catalog does the same.",
+    composite=lambda x, beta, threshold: (1.0 + (beta * x).exp()).log() / beta,
+))
+
+
+def _logsigmoid_d(x, y):
+    return _ret(sigmoid(np.negative(x)))
+
+
+register(Activation(
+    name="logsigmoid", aliases=("log_sigmoid",), title="Log-sigmoid",
+    latex=r"f(x) = \log \sigma(x) = -\log(1 + e^{-x})",
+    derivative_latex=r"f'(x) = 1 - \sigma(x) = \sigma(-x)",
+    forward=log_sigmoid, derivative=_logsigmoid_d,
+    reference="", torch_name="logsigmoid", layer_name="LogSigmoid",
+    family="smooth rectifier",
+    composite=lambda x: -((1.0 + (-x).exp()).log()),
+))
+
+
+def _bent_f(x):
+    x = _arr(x)
+    xc = _clipbig(x)
+    t = xc / (np.hypot(xc, 1.0) + 1.0)   # = (sqrt(x^2+1) - 1)/x without cancellation
+    t *= 0.5
+    t += 1.0
+    return _ret(x * t)
+
+
+def _bent_d(x, y):
+    xc = _clipbig(_arr(x))
+    r = xc / np.hypot(xc, 1.0)
+    r *= 0.5
+    r += 1.0
+    return _ret(r)
+
+
+register(Activation(
+    name="bent_identity", title="Bent identity",
+    latex=r"f(x) = \frac{\sqrt{x^2 + 1} - 1}{2} + x",
+    derivative_latex=r"f'(x) = \frac{x}{2\sqrt{x^2 + 1}} + 1",
+    forward=_bent_f, derivative=_bent_d,
+    reference="", torch_name=None, layer_name="BentIdentity", family="smooth rectifier",
+    composite=lambda x: ((x * x + 1.0).sqrt() - 1.0) / 2.0 + x,
+))
+
+
+def _gate(x, s, beta=1.0):
+    """x * s where s = gate(beta x) in [0, 1]; the product is 0 (its limit) where x is
+    infinite and the gate is 0, instead of inf * 0 = NaN."""
+    x = _arr(x)
+    if np.ndim(beta) == 0:
+        b = _bound(x, _BIG)
+        xc = np.maximum(x, -b) if beta >= 0 else np.minimum(x, b)
+        return _ret(np.multiply(xc, s, out=s if isinstance(s, np.ndarray) else None))
+    r = np.multiply(x, s)
+    r[np.isinf(x) & (s == 0)] = 0.0
+    return _ret(r)
+
+
+def _swish_f(x, beta):
+    x = _arr(x)
+    s = sigmoid(np.multiply(x, beta))
+    return _gate(x, s, beta)
+
+
+def _swish_d(x, y, beta):
+    xc = _clipbig(_arr(x))
+    s, t = sigmoid_pair(np.multiply(xc, beta))
+    t *= xc
+    t *= beta
+    t += 1.0
+    t *= s
+    return _ret(t)   # s (1 + beta x sigma(-beta x))
+
+
+def _swish_beta_d(x, y, beta):
+    xc = _clipbig(_arr(x))
+    s, t = sigmoid_pair(np.multiply(xc, beta))
+    s *= xc
+    t *= xc
+    return _ret(s * t)  # x^2 sigma(bx) sigma(-bx), as a product of two bounded factors
+
+
+register(Activation(
+    name="silu", title="Sigmoid linear unit (SiLU)",
+    latex=r"f(x) = x\,\sigma(x)",
+    derivative_latex=r"f'(x) = \sigma(x)\,\bigl(1 + x\,(1 - \sigma(x))\bigr)",
+    forward=lambda x: _swish_f(x, 1.0), derivative=lambda x, y: _swish_d(x, y, 1.0),
+    reference="elfwing2018sigmoid", torch_name="silu", layer_name="SiLU",
+    family="smooth rectifier",
+    composite=lambda x: x / (1.0 + (-x).exp()),
+    notes="SiLU is Swish with beta = 1 (Hendrycks & Gimpel 2016; Elfwing et al. 2018; "
+          "Ramachandran et al. 2017).",
+))
+
+register(Activation(
+    name="swish", title="Swish",
+    latex=r"f(x) = x\,\sigma(\beta x)",
+    derivative_latex=r"f'(x) = \sigma(\beta x)\,\bigl(1 + \beta x\,(1 - \sigma(\beta x))\bigr),"
+                     r"\quad \frac{\partial f}{\partial \beta} = x^2 \sigma(\beta x)"
+                     r"(1 - \sigma(\beta x))",
+    params=(Param("beta", 1.0, learnable=True, doc="gate sharpness (learnable)"),),
+    forward=_swish_f, derivative=_swish_d, param_derivatives={"beta": _swish_beta_d},
+    reference="ramachandran2017searching", torch_name=None, layer_name="Swish",
+    family="smooth rectifier",
+    composite=lambda x, beta: x / (1.0 + (-beta * x).exp()),
+))
+
+_SQRT_2_OVER_PI = 0.79788456080286535588
+_INV_SQRT_2PI = 0.39894228040143267794
+_GELU_C = 0.044715
+
+
+def _gelu_f(x, approximate):
+    x = _arr(x)
+    if approximate == "tanh":
+        xc = _clipbig(x, _HUGE)
+        u = xc * xc
+        u *= _GELU_C
+        u += 1.0
+        u *= xc
+        u *= 2.0 * _SQRT_2_OVER_PI     # 2 * sqrt(2/pi) (x + c x^3)
+        return _gate(x, sigmoid(u))   # = 0.5 x (1 + tanh(u/2))
+    return _gate(x, ndtr(x))
+
+
+def _gelu_d(x, y, approximate):
+    xc = _clipbig(_arr(x), _HUGE)
+    if approximate == "tanh":
+        x2 = xc * xc
+        u = (1.0 + _GELU_C * x2) * xc * (2.0 * _SQRT_2_OVER_PI)
+        du = (1.0 + 3.0 * _GELU_C * x2) * (2.0 * _SQRT_2_OVER_PI)
+        s, t = sigmoid_pair(u)
+        return _ret(s * (1.0 + xc * t * du))
+    pdf = np.exp(-0.5 * xc * xc)
+    pdf *= _INV_SQRT_2PI
+    pdf *= xc
+    pdf += ndtr(xc)
+    return _ret(pdf)
+
+
+register(Activation(
+    name="gelu", title="Gaussian error linear unit (GELU)",
+    latex=r"f(x) = x\,\Phi(x) = \frac{x}{2}\left(1 + \operatorname{erf}(x/\sqrt2)\right)"
+          r"\quad \left(\text{tanh: } \frac{x}{2}\left(1 + \tanh\left(\sqrt{2/\pi}"
+          r"\,(x + 0.044715 x^3)\right)\right)\right)",
+    derivative_latex=r"f'(x) = \Phi(x) + x\,\varphi(x)",
+    params=(Param("approximate", "none", choices=("none", "tanh"),
+                  doc="'none': exact erf form; 'tanh': the tanh approximation"),),
+    forward=_gelu_f, derivative=_gelu_d,
+    reference="hendrycks2016gaussian", torch_name="gelu", layer_name="GELU",
+    family="smooth rectifier",
+    notes="Phi is computed with erfc (Cody's rational approximations), accurate in the "
+          "left tail; the tanh form is evaluated as x sigma(2u), no cancellation.",
+))
+
+
+def _mish_parts(x):
+    """tanh(softplus(x)) and sech^2(softplus(x)), both without cancellation."""
+    x = _arr(x)
+    w = np.exp(-np.abs(x))
+    pos = x > 0
+    num = np.where(pos, 1.0 + 2.0 * w, w * (w + 2.0))
+    den = np.where(pos, num + 2.0 * w * w, num + 2.0)
+    tsp = num / den
+    opw = 1.0 + w
+    opw *= opw
+    sech2 = np.where(pos, 4.0 * w * w, 4.0) * opw / (den * den)
+    return tsp, sech2
+
+
+def _mish_f(x):
+    tsp, _ = _mish_parts(x)
+    return _gate(x, tsp)
+
+
+def _mish_d(x, y):
+    xc = _clipbig(_arr(x))
+    tsp, sech2 = _mish_parts(xc)
+    return _ret(tsp + xc * sech2 * sigmoid(xc))
+
+
+register(Activation(
+    name="mish", title="Mish",
+    latex=r"f(x) = x \tanh(\operatorname{softplus}(x))",
+    derivative_latex=r"f'(x) = \tanh(\operatorname{sp}(x)) + x\,\sigma(x)\,"
+                     r"\operatorname{sech}^2(\operatorname{sp}(x))",
+    forward=_mish_f, derivative=_mish_d,
+    reference="misra2020mish", torch_name="mish", layer_name="Mish",
+    family="smooth rectifier",
+    composite=lambda x: x * ((1.0 + x.exp()) ** 2 - 1.0) / ((1.0 + x.exp()) ** 2 + 1.0),
+))
+
+
+def _hardswish_f(x):
+    x = _arr(x)
+    r = np.clip(x + 3.0, 0.0, 6.0)
+    r *= np.maximum(x, -_bound(x, _BIG))
+    r /= 6.0
+    return _ret(r)
+
+
+def _hardswish_d(x, y):
+    x = _arr(x)
+    mid = (2.0 * x + 3.0) / 6.0
+    return _ret(np.where(x >= 3.0, 1.0, np.where(x <= -3.0, 0.0, mid)))  # NaN -> mid
+
+
+register(Activation(
+    name="hardswish", aliases=("hard_swish",), title="Hard swish",
+    latex=r"f(x) = x\,\frac{\operatorname{ReLU6}(x + 3)}{6}",
+    derivative_latex=r"f'(x) = \begin{cases} 0 & x \le -3 \\ (2x + 3)/6 & -3 < x < 3 \\ "
+                     r"1 & x \ge 3 \end{cases}",
+    forward=_hardswish_f, derivative=_hardswish_d,
+    kinks=lambda: (-3.0, 3.0), kink_note="f'(-3) = 0, f'(3) = 1 (PyTorch).",
+    reference="howard2019searching", torch_name="hardswish", layer_name="Hardswish",
+    family="smooth rectifier",
+))
+
+
+def _hardsigmoid_f(x):
+    r = np.divide(x, 6.0)
+    r += 0.5
+    return _ret(np.clip(r, 0.0, 1.0))
+
+
+def _hardsigmoid_d(x, y):
+    x = _arr(x)
+    r = _step(x + 3.0, 0.0)
+    r *= _step(3.0 - x, 0.0)
+    r /= 6.0
+    return _ret(r)
+
+
+register(Activation(
+    name="hardsigmoid", aliases=("hard_sigmoid",), title="Hard sigmoid",
+    latex=r"f(x) = \begin{cases} 0 & x \le -3 \\ x/6 + 1/2 & -3 < x < 3 \\ 1 & x \ge 3 "
+          r"\end{cases}",
+    derivative_latex=r"f'(x) = \begin{cases} 1/6 & -3 < x < 3 \\ 0 & \text{otherwise} "
+                     r"\end{cases}",
+    forward=_hardsigmoid_f, derivative=_hardsigmoid_d,
+    kinks=lambda: (-3.0, 3.0), kink_note="f'(+-3) = 0 (PyTorch).",
+    reference="courbariaux2015binaryconnect", torch_name="hardsigmoid",
+    layer_name="Hardsigmoid", family="saturating",
+))
+
+
+def _hardtanh_check(p):
+    if not p["min_val"] < p["max_val"]:
+        raise ValueError(f"hardtanh(): min_val must be < max_val, got min_val={p['min_val']}, "
+                         f"max_val={p['max_val']}")
+
+
+def _hardtanh_f(x, min_val, max_val):
+    return _ret(np.clip(x, min_val, max_val))
+
+
+def _hardtanh_d(x, y, min_val, max_val):
+    x = _arr(x)
+    r = _step(x - min_val, 0.0)
+    r *= _step(max_val - x, 0.0)
+    return _ret(r)
+
+
+register(Activation(
+    name="hardtanh", aliases=("hard_tanh",), title="Hard tanh",
+    latex=r"f(x) = \min(\max(x, a), b)", derivative_latex=r"f'(x) = 1 \text{ for } a < x < b, "
+                                                          r"0 \text{ otherwise}",
+    params=(Param("min_val", -1.0), Param("max_val", 1.0)),
+    forward=_hardtanh_f, derivative=_hardtanh_d, check=_hardtanh_check,
+    kinks=lambda min_val, max_val: (min_val, max_val),
+    kink_note="f'(min_val) = f'(max_val) = 0 (PyTorch).",
+    reference="collobert2004large", torch_name="hardtanh", layer_name="Hardtanh",
+    family="saturating",
+    composite=lambda x, min_val, max_val: x.maximum(min_val).minimum(max_val),
+))
+
+register(Activation(
+    name="relu6", title="ReLU6",
+    latex=r"f(x) = \min(\max(0, x), 6)",
+    derivative_latex=r"f'(x) = 1 \text{ for } 0 < x < 6, 0 \text{ otherwise}",
+    forward=lambda x: _hardtanh_f(x, 0.0, 6.0), derivative=lambda x, y: _hardtanh_d(x, y, 0.0, 6.0),
+    kinks=lambda: (0.0, 6.0), kink_note="f'(0) = f'(6) = 0 (PyTorch).",
+    reference="krizhevsky2010convolutional", torch_name="relu6", layer_name="ReLU6",
+    family="rectifier",
+    composite=lambda x: x.maximum(0.0).minimum(6.0),
+))
+
+_LAMBD = Param("lambd", 0.5, low=0.0, low_open=False, doc="threshold lambda >= 0")
+
+
+def _shrink_d(x, y, lambd):
+    return _ret(_step(np.abs(x) - lambd, 0.0))
+
+
+register(Activation(
+    name="softshrink", title="Soft shrinkage",
+    latex=r"f(x) = \begin{cases} x - \lambda & x > \lambda \\ x + \lambda & x < -\lambda \\ "
+          r"0 & \text{otherwise} \end{cases}",
+    derivative_latex=r"f'(x) = 1 \text{ for } |x| > \lambda, 0 \text{ otherwise}",
+    params=(_LAMBD,), forward=lambda x, lambd: _ret(x - np.clip(x, -lambd, lambd)),
+    derivative=_shrink_d,
+    kinks=lambda lambd: (-lambd, lambd), kink_note="f'(+-lambd) = 0 (PyTorch).",
+    reference="", torch_name="softshrink", layer_name="Softshrink", family="shrinkage",
+))
+
+register(Activation(
+    name="hardshrink", title="Hard shrinkage",
+    latex=r"f(x) = \begin{cases} x & |x| > \lambda \\ 0 & \text{otherwise} \end{cases}",
+    derivative_latex=r"f'(x) = 1 \text{ for } |x| > \lambda, 0 \text{ otherwise}",
+    params=(_LAMBD,),
+    forward=lambda x, lambd: _ret(np.multiply(x, _step(np.abs(x) - lambd, 0.0))),
+    derivative=_shrink_d,
+    kinks=lambda lambd: (-lambd, lambd), kink_note="f(+-lambd) = 0 and f'(+-lambd) = 0 "
+                                                   "(PyTorch).",
+    reference="", torch_name="hardshrink", layer_name="Hardshrink", family="shrinkage",
+))
+
+# tanh(x) = x - x^3/3 + 2x^5/15 - 17x^7/315 + 62x^9/2835 - 1382x^11/155925 + ...
+_TANHSHRINK_SERIES = (1.0 / 3.0, -2.0 / 15.0, 17.0 / 315.0, -62.0 / 2835.0,
+                      1382.0 / 155925.0)
+
+
+def _tanhshrink_f(x):
+    x = _arr(x)
+    r = x - np.tanh(x)
+    small = np.abs(x) < 0.06
+    if np.any(small):
+        xs = x[small] if r.ndim else x
+        x2 = xs * xs
+        acc = _TANHSHRINK_SERIES[-1]
+        for c in _TANHSHRINK_SERIES[-2::-1]:
+            acc = acc * x2 + c
+        val = acc * x2 * xs
+        if r.ndim:
+            r[small] = val
+        else:
+            r = val
+    return _ret(r)
+
+
+def _tanhshrink_d(x, y):
+    t = np.tanh(x)
+    return _ret(t * t)
+
+
+register(Activation(
+    name="tanhshrink", title="Tanh shrinkage",
+    latex=r"f(x) = x - \tanh(x)", derivative_latex=r"f'(x) = \tanh^2(x)",
+    forward=_tanhshrink_f, derivative=_tanhshrink_d,
+    reference="", torch_name="tanhshrink", layer_name="Tanhshrink", family="shrinkage",
+    notes="A series near 0, where x - tanh(x) cancels.",
+))
+
+
+def _threshold_f(x, threshold, value):
+    x = _arr(x)
+    return _ret(np.where(x <= threshold, value, x))
+
+
+def _threshold_d(x, y, threshold, value):
+    return _ret(_step(np.subtract(x, threshold), 0.0))
+
+
+register(Activation(
+    name="threshold", title="Threshold",
+    latex=r"f(x) = \begin{cases} x & x > t \\ v & x \le t \end{cases}",
+    derivative_latex=r"f'(x) = \begin{cases} 1 & x > t \\ 0 & x \le t \end{cases}",
+    params=(Param("threshold", 0.0, doc="t (required in PyTorch; 0 here)"),
+            Param("value", 0.0, doc="v, the value for x <= t (required in PyTorch; 0 here)")),
+    forward=_threshold_f, derivative=_threshold_d,
+    kinks=lambda threshold, value: (threshold,),
+    kink_note="f'(threshold) = 0 (PyTorch); f jumps there unless value == threshold.",
+    reference="", torch_name="threshold", layer_name="Threshold", family="rectifier",
+))
+
+
+# SoftExponential ------------------------------------------------------------------
+# G(u) = (u e^u - (e^u - 1)) / u^2 = sum_{n>=2} (n-1) u^(n-2) / n!
+_SE_G = tuple((n - 1) / math.factorial(n) for n in range(2, 13))
+# H(v) = (log1p(v) - v/(1+v)) / v^2 = sum_{n>=2} (-1)^n (n-1)/n v^(n-2)
+_SE_H = tuple((-1) ** n * (n - 1) / n for n in range(2, 13))
+
+
+def _poly(coefs, z):
+    acc = np.full_like(z, coefs[-1])
+    for c in coefs[-2::-1]:
+        acc = acc * z + c
+    return acc
+
+
+def _se_domain(x, alpha):
+    """True where soft_exponential is defined: alpha >= 0, or x > 1/alpha - alpha."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return (alpha >= 0) | (x > 1.0 / alpha - alpha)
+
+
+def _se_f(x, alpha):
+    x, a = np.broadcast_arrays(_arr(x).astype(np.float64, copy=False), np.float64(alpha))
+    with np.errstate(all="ignore"):
+        pos = np.expm1(a * x) / a + a
+        neg = -np.log1p(-a * (x + a)) / a
+        r = np.where(a > 0, pos, np.where(a < 0, neg, x))
+        r = np.where(np.isposinf(x) & (a < 0), np.inf, r)   # log1p(inf)/|a|
+        r = np.where(_se_domain(x, a) | np.isnan(x), r, np.nan)
+    return _ret(r)
+
+
+def _se_d(x, y, alpha):
+    x, a = np.broadcast_arrays(_arr(x).astype(np.float64, copy=False), np.float64(alpha))
+    with np.errstate(all="ignore"):
+        pos = np.exp(a * x)
+        neg = 1.0 / (1.0 - a * (x + a))
+        r = np.where(a > 0, pos, np.where(a < 0, neg, 1.0))
+        r = np.where(np.isposinf(x) & (a < 0), 0.0, r)
+        r = np.where(_se_domain(x, a), r, np.nan)
+        r = np.where(np.isnan(x), x, r)
+    return _ret(r)
+
+
+def _se_dalpha(x, y, alpha):
+    x, a = np.broadcast_arrays(_arr(x).astype(np.float64, copy=False), np.float64(alpha))
+    xc = _clipbig(x)
+    with np.errstate(all="ignore"):
+        # alpha > 0: x^2 G(u) + 1, u = alpha x
+        u = a * xc
+        direct = (np.exp(u) * (u - 1.0) + 1.0) / (a * a)
+        series = xc * xc * _poly(_SE_G, u)
+        pos = np.where(np.abs(u) > 0.1, direct, series) + 1.0
+        # alpha < 0: (x + alpha)^2 H(v) + 1/(1+v), v = -alpha (x + alpha)
+        v = -a * (xc + a)
+        h_direct = (np.log1p(v) - v / (1.0 + v)) / (a * a)
+        h_series = (xc + a) ** 2 * _poly(_SE_H, v)
+        neg = np.where(np.abs(v) > 0.01, h_direct, h_series) + 1.0 / (1.0 + v)
+        zero = 0.5 * xc * xc + 1.0
+        r = np.where(a > 0, pos, np.where(a < 0, neg, zero))
+        r = np.where(_se_domain(x, a) | np.isnan(x), r, np.nan)
+    return _ret(r)
+
+
+register(Activation(
+    name="soft_exponential", aliases=("softexponential", "softexp"),
+    title="Soft exponential",
+    latex=r"f(\alpha, x) = \begin{cases} -\frac{\ln(1 - \alpha (x + \alpha))}{\alpha} & "
+          r"\alpha < 0 \\ x & \alpha = 0 \\ \frac{e^{\alpha x} - 1}{\alpha} + \alpha & "
+          r"\alpha > 0 \end{cases}",
+    derivative_latex=r"f'(x) = \begin{cases} \frac{1}{1 - \alpha(\alpha + x)} & \alpha < 0 "
+                     r"\\ e^{\alpha x} & \alpha \ge 0 \end{cases}",
+    params=(Param("alpha", 0.0, learnable=True,
+                  doc="interpolates log (alpha=-1), identity (0) and exp (1); learnable"),),
+    forward=_se_f, derivative=_se_d, param_derivatives={"alpha": _se_dalpha},
+    reference="godfrey2015continuum", torch_name=None, layer_name="SoftExponential",
+    family="smooth rectifier",
+    notes="For alpha < 0 the function is defined only for x > 1/alpha - alpha; outside "
+          "that domain the catalog returns NaN (documented, no warning). The alpha-"
+          "derivative uses series near alpha x = 0 so it is continuous across alpha = 0, "
+          "where it equals 1 + x^2/2.",
+))
+
+
+def _sin_f(x):
+    with np.errstate(invalid="ignore"):
+        return _ret(np.sin(x))
+
+
+def _cos_d(x, y):
+    with np.errstate(invalid="ignore"):
+        return _ret(np.cos(x))
+
+
+register(Activation(
+    name="sinusoid", aliases=("sin", "sine"), title="Sinusoid",
+    latex=r"f(x) = \sin(x)", derivative_latex=r"f'(x) = \cos(x)",
+    forward=_sin_f, derivative=_cos_d,
+    reference="sopena1999neural", torch_name="sin", layer_name="Sinusoid",
+    family="periodic",
+    notes="sin(+-inf) is NaN: the limit does not exist.",
+))
+
+# sin(x)/x = 1 - x^2/6 + x^4/120 - ...; d/dx = -x/3 + x^3/30 - x^5/840 + ...
+_SINC_F = tuple((-1) ** k / math.factorial(2 * k + 1) for k in range(8))
+_SINC_D = tuple((-1) ** k * 2 * k / math.factorial(2 * k + 1) for k in range(1, 9))
+
+
+def _sinc_f(x):
+    x = _arr(x).astype(np.result_type(_arr(x), np.float32), copy=False)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r = np.sin(x) / x
+    small = np.abs(x) < 0.25
+    if np.any(small):
+        xs = np.where(small, x, 0.0)
+        r = np.where(small, _poly(_SINC_F, xs * xs), r)
+    r = np.where(np.isinf(x), 0.0, r)
+    return _ret(r)
+
+
+def _sinc_d(x, y):
+    x = _arr(x).astype(np.result_type(_arr(x), np.float32), copy=False)
+    with np.errstate(all="ignore"):
+        r = (x * np.cos(x) - np.sin(x)) / (x * x)
+    small = np.abs(x) < 0.25
+    if np.any(small):
+        xs = np.where(small, x, 0.0)
+        r = np.where(small, xs * _poly(_SINC_D, xs * xs), r)
+    r = np.where(np.isinf(x), 0.0, r)
+    return _ret(r)
+
+
+register(Activation(
+    name="sinc", title="Sinc",
+    latex=r"f(x) = \begin{cases} 1 & x = 0 \\ \frac{\sin x}{x} & x \ne 0 \end{cases}",
+    derivative_latex=r"f'(x) = \begin{cases} 0 & x = 0 \\ \frac{\cos x}{x} - "
+                     r"\frac{\sin x}{x^2} & x \ne 0 \end{cases}",
+    forward=_sinc_f, derivative=_sinc_d,
+    reference="", torch_name=None, layer_name="Sinc", family="periodic",
+    notes="Unnormalised sinc sin(x)/x; torch.sinc and numpy.sinc are the normalised "
+          "sin(pi x)/(pi x). Series near 0, where both forms cancel.",
+))
+
+
+def _gauss_f(x):
+    xc = _clipbig(_arr(x), 1e10)
+    return _ret(np.exp(-(xc * xc)))
+
+
+def _gauss_d(x, y):
+    xc = _clipbig(_arr(x), 1e10)
+    return _ret(-2.0 * xc * np.exp(-(xc * xc)))
+
+
+register(Activation(
+    name="gaussian", title="Gaussian",
+    latex=r"f(x) = e^{-x^2}", derivative_latex=r"f'(x) = -2x\,e^{-x^2}",
+    forward=_gauss_f, derivative=_gauss_d,
+    reference="broomhead1988multivariable", torch_name=None, layer_name="Gaussian",
+    family="periodic",
+    composite=lambda x: (-(x * x)).exp(),
+))
+
+# erfc is used through ndtr; exported for completeness of the numerics in one place
+_ = erfc
