@@ -47,6 +47,12 @@ def _number(name, value, *, low=0.0, low_open=False, high=None, high_open=True):
     return value
 
 
+def _is_parameter(p) -> bool:
+    from .nn import Parameter  # nn imports optim: import here, not at the top
+
+    return isinstance(p, Parameter)
+
+
 def _param_list(params) -> list:
     if isinstance(params, (Tensor, Value)):
         raise TypeError(
@@ -68,10 +74,15 @@ def _param_list(params) -> list:
                 f"params[{i}] is a {type(p).__name__}; an optimizer updates Tensors "
                 "(or Values)"
             )
-        if isinstance(p, Tensor) and not p.requires_grad:
+        if isinstance(p, Tensor) and not p.is_leaf:
+            raise ValueError(
+                f"params[{i}] is the result of an operation (a non-leaf tensor); an "
+                "optimizer updates leaf tensors such as a module's parameters"
+            )
+        if isinstance(p, Tensor) and not p.requires_grad and not _is_parameter(p):
             raise ValueError(
                 f"params[{i}] does not require grad; an optimizer can only update "
-                "tensors created with requires_grad=True"
+                "tensors created with requires_grad=True (or nn.Parameters)"
             )
         if id(p) in seen:
             raise ValueError(f"params[{i}] appears more than once in the parameter list")
