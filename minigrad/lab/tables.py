@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import html
+import itertools
 import math
 import timeit
 
@@ -24,7 +25,8 @@ import numpy as np
 
 __all__ = [
     "PROPERTY_COLUMNS", "derivative_check", "entry_properties", "gallery", "overview_html",
-    "overview_rows", "sparkline_png", "speed_table", "time_call",
+    "overview_rows", "plot_decision_boundary", "sparkline_png", "speed_table", "time_call",
+    "train_classifier",
 ]
 
 
@@ -281,3 +283,81 @@ def gallery(entries=None, ncols=5, xlim=(-4.0, 4.0), panel=(2.0, 1.6)):
     for ax in list(axes.flat)[len(ents):]:
         ax.set_axis_off()
     return fig
+
+
+# ------------------------------------------------------------------ small training runs
+def train_classifier(X, y, hidden=(16,), activation="tanh", steps=300, lr=0.05, seed=0,
+                     optimizer="adam", init_scale=None):
+    """Train a small fully connected binary classifier with minigrad, full batch.
+
+    ``hidden`` lists the hidden widths (``()`` gives a linear model, logistic regression);
+    ``activation`` is a catalog name or a function Tensor -> Tensor. Weights are drawn
+    from N(0, s^2 / fan_in) with ``s = init_scale`` (default: sqrt(2) for "relu", else 1),
+    biases start at 0; the loss is the logistic loss on the logits. Returns a dict with
+    ``loss`` (one value per step), ``accuracy`` (on the training data), ``params`` and
+    ``predict`` (a function X -> P(y = 1)).
+    """
+    from minigrad import Tensor, optim
+
+    rng = np.random.default_rng(seed)
+    X = np.asarray(X, dtype=float)
+    yt = Tensor(np.asarray(y, dtype=float).reshape(-1, 1))
+    act = (lambda h, m=activation: getattr(h, m)()) if isinstance(activation, str) else activation
+    if init_scale is None:
+        init_scale = math.sqrt(2.0) if activation == "relu" else 1.0
+    sizes = [X.shape[1], *hidden, 1]
+    params = []
+    for fan_in, fan_out in itertools.pairwise(sizes):
+        params.append(Tensor(rng.standard_normal((fan_in, fan_out)) * init_scale
+                             / math.sqrt(fan_in), requires_grad=True))
+        params.append(Tensor(np.zeros(fan_out), requires_grad=True))
+    opt = optim.Adam(params, lr=lr) if optimizer == "adam" else optim.SGD(params, lr=lr)
+
+    def logits(inputs):
+        h = Tensor(np.asarray(inputs, dtype=float))
+        for i in range(0, len(params) - 2, 2):
+            h = act(h @ params[i] + params[i + 1])
+        return h @ params[-2] + params[-1]
+
+    losses = []
+    for _ in range(steps):
+        for p in params:
+            p.grad = None
+        z = logits(X)
+        # logistic loss from logits, stable: max(z, 0) - y z + log(1 + exp(-|z|))
+        loss = ((z + z.abs()) * 0.5 - yt * z + ((-z.abs()).exp() + 1.0).log()).mean()
+        loss.backward()
+        opt.step()
+        losses.append(float(loss.data))
+
+    def predict(inputs):
+        z = np.asarray(logits(inputs).data).ravel()
+        return 1.0 / (1.0 + np.exp(-np.clip(z, -500, 500)))
+
+    acc = float(np.mean((predict(X) > 0.5) == (np.asarray(y).ravel() > 0.5)))
+    return {"loss": np.array(losses), "accuracy": acc, "params": params, "predict": predict}
+
+
+def plot_decision_boundary(predict, X, y, ax=None, title=None, resolution=150, pad=0.5):
+    """Shade P(y = 1) of a 2-D classifier over the data's box, draw the 0.5 contour and
+    the points (two markers, so the classes are told apart without colour)."""
+    from .plotting import COLORS, new_figure
+
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y).ravel()
+    if ax is None:
+        _fig, ax = new_figure(width=3.6, height=3.2)
+    (x0, y0), (x1, y1) = X.min(axis=0) - pad, X.max(axis=0) + pad
+    gx, gy = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
+    p = predict(np.column_stack([gx.ravel(), gy.ravel()])).reshape(gx.shape)
+    ax.contourf(gx, gy, p, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.35)
+    ax.contour(gx, gy, p, levels=[0.5], colors="#333333", linewidths=1.2)
+    ax.scatter(*X[y == 0].T, s=12, marker="o", color=COLORS["f"], label="class 0")
+    ax.scatter(*X[y == 1].T, s=14, marker="^", color=COLORS["df"], label="class 1")
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_aspect("equal")
+    ax.grid(False)
+    if title:
+        ax.set_title(title)
+    return ax.figure
