@@ -1,0 +1,129 @@
+"""Local Sphinx extension for the book: offline pages, a quiet build, .ipynb downloads.
+
+Loaded from ``_config.yml`` (``sphinx.local_extensions``). It does four small things:
+
+1. Removes sphinx-thebe's scripts and stylesheet. The book has no Thebe button
+   (``launch_buttons.thebe: false``) but Jupyter Book loads sphinx-thebe anyway, and its
+   inline ``const THEBE_JS_URL = ...`` script is added twice, which throws
+   "Identifier 'THEBE_JS_URL' has already been declared" in the console on every page
+   (and would point at unpkg.com, a CDN).
+2. Writes every MyST notebook page as ``_sources/<page>.ipynb`` (converted by jupytext,
+   without outputs: the reader runs it) and adds it to the theme's download menu.
+3. Asks jupyter_client for CurveZMQ-encrypted kernel connections where the kernel
+   supports them, so that ipykernel >= 7 does not print "Kernel is running over TCP
+   without encryption" once per executed page.
+4. Writes ``_build/exec_times.json`` (page -> execution seconds, from myst-nb's cache
+   records) and logs the slowest pages, so the 30 s per page budget can be checked.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+_THEBE_MARKERS = ("THEBE_JS_URL", "sphinx-thebe", "thebe@")
+
+
+def _is_thebe(asset) -> bool:
+    """Whether a registered script/stylesheet belongs to sphinx-thebe."""
+    filename = getattr(asset, "filename", None) or (asset[0] if isinstance(asset, tuple) else "")
+    attributes = getattr(asset, "attributes", None) or (
+        asset[1] if isinstance(asset, tuple) and len(asset) > 1 else {})
+    text = f"{filename or ''} {attributes.get('body', '') if isinstance(attributes, dict) else ''}"
+    return any(marker in text for marker in _THEBE_MARKERS)
+
+
+def remove_thebe_assets(app, *args) -> None:
+    """Drop sphinx-thebe's scripts and CSS from the builder and the registry."""
+    for owner, names in ((app.registry, ("js_files", "css_files")),
+                         (getattr(app, "builder", None), ("script_files", "css_files",
+                                                          "_js_files", "_css_files"))):
+        if owner is None:
+            continue
+        for name in names:
+            files = getattr(owner, name, None)
+            if isinstance(files, list):
+                files[:] = [f for f in files if not _is_thebe(f)]
+
+
+def _is_myst_notebook(path: Path) -> bool:
+    """A Markdown page with a jupytext/kernelspec header (i.e. a MyST notebook)."""
+    if path.suffix != ".md" or not path.is_file():
+        return False
+    head = path.read_text(encoding="utf-8")[:2000]
+    return head.startswith("---") and "kernelspec:" in head
+
+
+def write_ipynb(app, pagename, templatename, context, doctree) -> None:
+    """Write the page's notebook into ``_sources/`` and offer it in the download menu."""
+    if doctree is None or pagename not in app.env.found_docs:
+        return
+    source = Path(app.env.doc2path(pagename))
+    if not _is_myst_notebook(source):
+        return
+    import jupytext
+    import nbformat
+
+    notebook = jupytext.read(source)
+    notebook.metadata.pop("jupytext", None)
+    for index, cell in enumerate(notebook.cells):  # stable ids: the same file every build
+        cell["id"] = f"cell-{index}"
+    notebook.metadata.setdefault("language_info", {"name": "python"})
+    target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    text = nbformat.writes(notebook, version=4)
+    if not target.exists() or target.read_text(encoding="utf-8") != text:
+        target.write_text(text, encoding="utf-8")
+    # sphinx-book-theme adds a ".ipynb" entry to its download menu when this is set.
+    context["ipynb_source"] = f"{pagename}.ipynb"
+
+
+def report_exec_times(app, exception) -> None:
+    """Record each page's execution time (seconds) in ``<outdir>/../exec_times.json``."""
+    if exception is not None or app.builder.format != "html":
+        return
+    try:
+        from myst_nb.sphinx_ import NbMetadataCollector
+    except ImportError:  # pragma: no cover
+        return
+    data = getattr(app.env, "nb_metadata", {}) or {}
+    times = {}
+    for docname in sorted(data):
+        exec_data = NbMetadataCollector.get_exec_data(app.env, docname) or {}
+        runtime = exec_data.get("runtime")
+        if runtime is not None:
+            times[docname] = round(float(runtime), 2)
+    target = Path(app.outdir).parent / "exec_times.json"
+    target.write_text(json.dumps(times, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    if times:
+        slowest = sorted(times.items(), key=lambda kv: -kv[1])[:3]
+        logger.info("[book_offline] executed %d pages, %.1f s in total; slowest: %s",
+                    len(times), sum(times.values()),
+                    ", ".join(f"{name} {sec:.1f} s" for name, sec in slowest))
+
+
+def _encrypt_kernel_connections() -> None:
+    """Provision CurveZMQ keys for kernels that declare support (quiets ipykernel >= 7)."""
+    try:
+        import zmq
+        from jupyter_client.manager import KernelManager
+    except ImportError:  # pragma: no cover
+        return
+    trait = KernelManager.class_traits().get("transport_encryption")
+    if trait is not None and zmq.has("curve"):
+        trait.default_value = "auto"
+
+
+def setup(app):
+    """Register the event handlers."""
+    _encrypt_kernel_connections()
+    app.connect("builder-inited", remove_thebe_assets, priority=900)
+    app.connect("env-before-read-docs", remove_thebe_assets, priority=900)
+    app.connect("env-updated", remove_thebe_assets, priority=900)
+    app.connect("html-page-context", write_ipynb, priority=400)
+    app.connect("build-finished", report_exec_times)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
