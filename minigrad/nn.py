@@ -201,7 +201,8 @@ class Module:
 
     def named_parameters(self, prefix: str = ""):
         """Yield ``(dotted_name, parameter)`` pairs, each parameter once (shared
-        parameters keep their first name), in the order the attributes were set."""
+        parameters keep their first name). Order as in PyTorch: this module's own
+        parameters, then each submodule's, depth first, in the order they were set."""
         seen = set()
         for mname, m in self.named_modules(prefix):
             for name, v in m._members():
