@@ -59,6 +59,7 @@ class Param:
     learnable: bool = False
     choices: tuple = ()
     doc: str = ""
+    integer: bool = False
 
     def check(self, value, owner: str):
         """Validate ``value`` (number, array, or string for a choice) and return it.
@@ -71,6 +72,8 @@ class Param:
             if value not in self.choices:
                 raise ValueError(f"{where} must be one of {list(self.choices)}, got {value!r}")
             return value
+        if isinstance(value, (list, tuple)):
+            value = np.asarray(value, dtype=np.float64) if value else value
         if isinstance(value, bool) or not isinstance(value, (Real, np.ndarray, np.generic)):
             raise TypeError(f"{where} must be a real number, got {type(value).__name__}: "
                             f"{value!r}")
@@ -83,6 +86,10 @@ class Param:
         hi_bad = (arr >= self.high) if self.high_open else (arr > self.high)
         if np.any(lo_bad) or np.any(hi_bad):
             raise ValueError(f"{where} must lie in {self.range_text()}, got {value!r}")
+        if self.integer:
+            if arr.ndim or float(arr) != int(arr):
+                raise TypeError(f"{where} must be an integer, got {value!r}")
+            return int(arr)
         if isinstance(value, (Real, np.generic)):
             return float(value)
         return value
@@ -1210,3 +1217,206 @@ register(Activation(
 
 # erfc is used through ndtr; exported for completeness of the numerics in one place
 _ = erfc
+
+
+# SReLU ------------------------------------------------------------------------------
+def _srelu_check(p):
+    if np.any(np.asarray(p["t_left"]) > np.asarray(p["t_right"])):
+        raise ValueError("srelu(): t_left must be <= t_right (elementwise), got "
+                         f"t_left={p['t_left']!r}, t_right={p['t_right']!r}")
+
+
+def _srelu_f(x, t_left, a_left, t_right, a_right):
+    x = _arr(x)
+    right = np.add(t_right, np.multiply(a_right, np.subtract(x, t_right)))
+    left = np.add(t_left, np.multiply(a_left, np.subtract(x, t_left)))
+    return _ret(np.where(x >= t_right, right, np.where(x <= t_left, left, x)))
+
+
+def _srelu_d(x, y, t_left, a_left, t_right, a_right):
+    x = _arr(x)
+    one = np.where(np.isnan(x), x, 1.0)
+    return _ret(np.where(x >= t_right, a_right + 0.0 * one,
+                         np.where(x <= t_left, a_left + 0.0 * one, one)))
+
+
+def _srelu_dtr(x, y, t_left, a_left, t_right, a_right):
+    return _ret(np.where(_arr(x) >= t_right, np.subtract(1.0, a_right), 0.0))
+
+
+def _srelu_dar(x, y, t_left, a_left, t_right, a_right):
+    x = _arr(x)
+    return _ret(np.where(x >= t_right, np.subtract(x, t_right), 0.0))
+
+
+def _srelu_dtl(x, y, t_left, a_left, t_right, a_right):
+    x = _arr(x)
+    return _ret(np.where((x <= t_left) & (x < t_right), np.subtract(1.0, a_left), 0.0))
+
+
+def _srelu_dal(x, y, t_left, a_left, t_right, a_right):
+    x = _arr(x)
+    return _ret(np.where((x <= t_left) & (x < t_right), np.subtract(x, t_left), 0.0))
+
+
+register(Activation(
+    name="srelu", title="S-shaped rectified linear unit (SReLU)",
+    latex=r"f(x) = \begin{cases} t^r + a^r (x - t^r) & x \ge t^r \\ x & t^l < x < t^r \\ "
+          r"t^l + a^l (x - t^l) & x \le t^l \end{cases}",
+    derivative_latex=r"f'(x) = \begin{cases} a^r & x \ge t^r \\ 1 & t^l < x < t^r \\ "
+                     r"a^l & x \le t^l \end{cases}",
+    params=(Param("t_left", 0.0, learnable=True, doc="left threshold t^l"),
+            Param("a_left", 0.2, learnable=True, doc="slope a^l left of t^l"),
+            Param("t_right", 1.0, learnable=True, doc="right threshold t^r"),
+            Param("a_right", 1.0, learnable=True, doc="slope a^r right of t^r")),
+    forward=_srelu_f, derivative=_srelu_d, check=_srelu_check,
+    param_derivatives={"t_left": _srelu_dtl, "a_left": _srelu_dal,
+                       "t_right": _srelu_dtr, "a_right": _srelu_dar},
+    kinks=lambda t_left, a_left, t_right, a_right: tuple(
+        k for k, a in ((t_left, a_left), (t_right, a_right)) if a != 1.0),
+    kink_note="f'(t^r) = a^r and f'(t^l) = a^l (the paper's closed cases x >= t^r, x <= t^l).",
+    reference="jin2016deep", torch_name=None, layer_name="SReLU", family="rectifier",
+    channel_axis=1,
+    notes="One set of four parameters per channel (x's dim 1) or shared. The defaults are "
+          "the layer's initialisation, a documented choice: a^r = 1 as in the paper, "
+          "t^l = 0 and a^l = 0.2 so the unit starts as a leaky ReLU (the paper trains "
+          "the first epochs as LReLU), t^r = 1 (the paper sets it from a quantile of the "
+          "inputs after those epochs).",
+))
+
+
+# APL ----------------------------------------------------------------------------------
+def _apl_shape(a, x):
+    """Hinge parameters of shape (S,) or (S, *features) -> broadcastable (S, ..., *feat)."""
+    a = np.asarray(a, dtype=np.float64)
+    if a.ndim == 0:
+        a = a.reshape(1)
+    x = np.asarray(x)
+    extra = x.ndim - (a.ndim - 1)
+    if extra < 0:
+        raise ValueError(f"apl(): hinge parameters of shape {a.shape} have more feature "
+                         f"dimensions than the input {x.shape}")
+    return a.reshape((a.shape[0],) + (1,) * extra + a.shape[1:])
+
+
+def _apl_check(p):
+    a, b = np.asarray(p["a"]), np.asarray(p["b"])
+    if a.shape != b.shape:
+        raise ValueError(f"apl(): a and b must have the same shape (S hinges [, features]), "
+                         f"got {a.shape} and {b.shape}")
+
+
+def _apl_f(x, a, b):
+    x = _arr(x)
+    A, B = _apl_shape(a, x), _apl_shape(b, x)
+    h = np.maximum(B - x, 0.0)
+    return _ret(np.maximum(x, 0.0) + (A * h).sum(axis=0))
+
+
+def _apl_d(x, y, a, b):
+    x = _arr(x)
+    A, B = _apl_shape(a, x), _apl_shape(b, x)
+    return _ret(_step(x, 0.0) - (A * _step(B - x, 0.0)).sum(axis=0))
+
+
+register(Activation(
+    name="apl", title="Adaptive piecewise linear unit (APL)",
+    latex=r"f(x) = \max(0, x) + \sum_{s=1}^{S} a^s \max(0, -x + b^s)",
+    derivative_latex=r"f'(x) = \mathbb{1}[x > 0] - \sum_s a^s\, \mathbb{1}[x < b^s]",
+    params=(Param("a", (0.2, -0.2), learnable=True, doc="hinge slopes a^s, shape (S,) or "
+                  "(S, *features)"),
+            Param("b", (0.0, 1.0), learnable=True, doc="hinge locations b^s, same shape")),
+    forward=_apl_f, derivative=_apl_d, check=_apl_check,
+    param_derivatives={"a": lambda x, y, a, b: np.maximum(_apl_shape(b, x) - _arr(x), 0.0),
+                       "b": lambda x, y, a, b: _apl_shape(a, x)
+                       * _step(_apl_shape(b, x) - _arr(x), 0.0)},
+    kinks=lambda a, b: tuple(sorted({0.0, *map(float, np.ravel(b))})),
+    kink_note="Each hinge max(0, -x + b) has derivative 0 at x = b, and max(0, x) has 0 at "
+              "0 (ReLU's convention).",
+    reference="agostinelli2015learning", torch_name=None, layer_name="APL",
+    family="rectifier",
+    notes="S hinges per unit; a and b have shape (S,) (shared) or (S, *features) (one set "
+          "per unit i, the paper's a_i^s, b_i^s). The defaults (S = 2) are only for plots; "
+          "nn.APL(features, S) initialises a = 0 (starts as ReLU) and b ~ U(-1, 1) seeded.",
+))
+
+
+# Non-elementwise entries (ops in .special) --------------------------------------------
+def _maxout_np(x, k):
+    x = _arr(x)
+    k = int(k)
+    if x.ndim == 0 or x.shape[-1] % k:
+        raise ValueError(f"maxout(): the last dimension ({x.shape[-1] if x.ndim else 0}) "
+                         f"must be divisible by k={k}")
+    return x.reshape(x.shape[:-1] + (x.shape[-1] // k, k)).max(axis=-1)
+
+
+def _glu_np(x, dim):
+    from .numerics import _dim
+    x = _arr(x)
+    axis = _dim(dim, x.ndim, "glu")
+    if axis is None or x.shape[axis] % 2:
+        raise ValueError(f"glu(): dimension {dim} must have an even size, input shape "
+                         f"{x.shape}")
+    a, b = np.split(x, 2, axis=axis)
+    return a * sigmoid(b)
+
+
+def _softmax_fwd(x, dim):
+    from .numerics import softmax_np
+    return softmax_np(x, dim)
+
+
+def _log_softmax_fwd(x, dim):
+    from .numerics import log_softmax_np
+    return log_softmax_np(x, dim)
+
+
+_DIM = Param("dim", -1, integer=True, doc="the dimension to normalise over")
+register(Activation(
+    name="softmax", title="Softmax", elementwise=False,
+    latex=r"f(x)_i = \frac{e^{x_i}}{\sum_j e^{x_j}}",
+    derivative_latex=r"\frac{\partial f_i}{\partial x_j} = f_i (\delta_{ij} - f_j)",
+    params=(_DIM,), forward=_softmax_fwd, derivative=None,
+    reference="bridle1990probabilistic", torch_name="softmax", layer_name="Softmax",
+    family="normalising",
+    notes="Max-subtracted; smooth everywhere (the source's 'not differentiable at 0' and "
+          "'zero gradient for negative inputs' belong to ReLU).",
+))
+register(Activation(
+    name="log_softmax", aliases=("logsoftmax",), title="Log-softmax", elementwise=False,
+    latex=r"f(x)_i = x_i - \log \sum_j e^{x_j}",
+    derivative_latex=r"\frac{\partial f_i}{\partial x_j} = \delta_{ij} - "
+                     r"\mathrm{softmax}(x)_j",
+    params=(_DIM,), forward=_log_softmax_fwd, derivative=None,
+    reference="bridle1990probabilistic", torch_name="log_softmax", layer_name="LogSoftmax",
+    family="normalising",
+))
+register(Activation(
+    name="softmin", title="Softmin", elementwise=False,
+    latex=r"f(x)_i = \frac{e^{-x_i}}{\sum_j e^{-x_j}}",
+    derivative_latex=r"\frac{\partial f_i}{\partial x_j} = -f_i (\delta_{ij} - f_j)",
+    params=(_DIM,), forward=lambda x, dim: _softmax_fwd(-_arr(x), dim), derivative=None,
+    reference="bridle1990probabilistic", torch_name="softmin", layer_name="Softmin",
+    family="normalising",
+))
+register(Activation(
+    name="maxout", title="Maxout", elementwise=False,
+    latex=r"f(x)_i = \max_{j \in \{ik, \dots, ik + k - 1\}} x_j",
+    derivative_latex=r"\frac{\partial f_i}{\partial x_j} = \mathbb{1}[j = "
+                     r"\operatorname{argmax}]",
+    params=(Param("k", 2, low=1, low_open=False, integer=True, doc="pieces per output unit (int >= 1)"),),
+    forward=_maxout_np, derivative=None,
+    reference="goodfellow2013maxout", torch_name=None, layer_name="Maxout",
+    family="pooling",
+    notes="Over groups of k consecutive features of the last dim. The gradient goes to the "
+          "winning piece; on a tie, to the first maximal piece only.",
+))
+register(Activation(
+    name="glu", title="Gated linear unit (GLU)", elementwise=False,
+    latex=r"f(a, b) = a \otimes \sigma(b), \quad (a, b) = \text{halves of } x \text{ along dim}",
+    derivative_latex=r"\partial f/\partial a = \sigma(b), \; \partial f/\partial b = "
+                     r"a\,\sigma(b)(1 - \sigma(b))",
+    params=(_DIM,), forward=_glu_np, derivative=None,
+    reference="dauphin2017language", torch_name="glu", layer_name="GLU", family="gating",
+))

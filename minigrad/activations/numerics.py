@@ -183,3 +183,54 @@ def log_sigmoid(x):
     r = np.minimum(x, 0.0)
     r -= np.log1p(np.exp(-np.abs(x)))
     return r if r.ndim else r[()]
+
+
+def _dim(dim, ndim, name):
+    if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)):
+        raise TypeError(f"{name}(): dim must be an int, got {type(dim).__name__}")
+    if ndim == 0:
+        if dim in (0, -1):
+            return None
+    elif -ndim <= dim < ndim:
+        return int(dim) % ndim
+    raise ValueError(f"{name}(): dim {dim} is out of range for an input with {ndim} "
+                     f"dimension(s) (valid: {-max(ndim, 1)} .. {max(ndim, 1) - 1})")
+
+
+def _shifted(x, axis):
+    """x - max(x) along axis; where the max is +inf the +inf entries become 0 and the
+    rest -inf (the limit: +inf entries share the mass)."""
+    m = np.max(x, axis=axis, keepdims=True)
+    if np.any(np.isinf(m)):
+        with np.errstate(invalid="ignore"):
+            z = x - np.where(np.isinf(m), 0.0, m)
+        pinf = np.isposinf(m)
+        z = np.where(pinf, np.where(np.isposinf(x), 0.0, -np.inf), z)
+        return z
+    return x - m
+
+
+def softmax_np(x, dim=-1):
+    r"""Softmax :math:`\mathrm{softmax}(x)_i = e^{x_i - m} / \sum_j e^{x_j - m}`,
+    :math:`m = \max_j x_j` (numpy, no autograd)."""
+    x = np.asarray(x, dtype=np.result_type(x, np.float64) if not isinstance(x, np.ndarray)
+                   else None)
+    axis = _dim(dim, x.ndim, "softmax")
+    if axis is None:
+        return np.where(np.isnan(x), x, 1.0)
+    e = np.exp(_shifted(x, axis))
+    e /= e.sum(axis=axis, keepdims=True)
+    return e
+
+
+def log_softmax_np(x, dim=-1):
+    r"""Log-softmax :math:`x_i - m - \log\sum_j e^{x_j - m}` (numpy, no autograd)."""
+    x = np.asarray(x, dtype=np.result_type(x, np.float64) if not isinstance(x, np.ndarray)
+                   else None)
+    axis = _dim(dim, x.ndim, "log_softmax")
+    if axis is None:
+        return np.where(np.isnan(x), x, 0.0)
+    z = _shifted(x, axis)
+    with np.errstate(divide="ignore"):
+        lse = np.log(np.exp(z).sum(axis=axis, keepdims=True))
+    return z - lse

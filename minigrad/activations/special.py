@@ -16,6 +16,7 @@ from ..scalar import Value
 from ..tensor import Tensor
 from .bind import tensor_apply
 from .catalog import lookup
+from .numerics import _dim, log_softmax_np, softmax_np
 
 __all__ = [
     "log_softmax",
@@ -32,58 +33,8 @@ __all__ = [
 OVERRIDES = {"rrelu", "softmax", "log_softmax", "softmin", "maxout", "glu", "apl"}
 
 
+
 # ----------------------------------------------------------------- softmax family
-def _dim(dim, ndim, name):
-    if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)):
-        raise TypeError(f"{name}(): dim must be an int, got {type(dim).__name__}")
-    if ndim == 0:
-        if dim in (0, -1):
-            return None
-    elif -ndim <= dim < ndim:
-        return int(dim) % ndim
-    raise ValueError(f"{name}(): dim {dim} is out of range for an input with {ndim} "
-                     f"dimension(s) (valid: {-max(ndim, 1)} .. {max(ndim, 1) - 1})")
-
-
-def _shifted(x, axis):
-    """x - max(x) along axis; where the max is +inf the +inf entries become 0 and the
-    rest -inf (the limit: +inf entries share the mass)."""
-    m = np.max(x, axis=axis, keepdims=True)
-    if np.any(np.isinf(m)):
-        with np.errstate(invalid="ignore"):
-            z = x - np.where(np.isinf(m), 0.0, m)
-        pinf = np.isposinf(m)
-        z = np.where(pinf, np.where(np.isposinf(x), 0.0, -np.inf), z)
-        return z
-    return x - m
-
-
-def softmax_np(x, dim=-1):
-    r"""Softmax :math:`\mathrm{softmax}(x)_i = e^{x_i - m} / \sum_j e^{x_j - m}`,
-    :math:`m = \max_j x_j` (numpy, no autograd)."""
-    x = np.asarray(x, dtype=np.result_type(x, np.float64) if not isinstance(x, np.ndarray)
-                   else None)
-    axis = _dim(dim, x.ndim, "softmax")
-    if axis is None:
-        return np.where(np.isnan(x), x, 1.0)
-    e = np.exp(_shifted(x, axis))
-    e /= e.sum(axis=axis, keepdims=True)
-    return e
-
-
-def log_softmax_np(x, dim=-1):
-    r"""Log-softmax :math:`x_i - m - \log\sum_j e^{x_j - m}` (numpy, no autograd)."""
-    x = np.asarray(x, dtype=np.result_type(x, np.float64) if not isinstance(x, np.ndarray)
-                   else None)
-    axis = _dim(dim, x.ndim, "log_softmax")
-    if axis is None:
-        return np.where(np.isnan(x), x, 0.0)
-    z = _shifted(x, axis)
-    with np.errstate(divide="ignore"):
-        lse = np.log(np.exp(z).sum(axis=axis, keepdims=True))
-    return z - lse
-
-
 def softmax(x: Tensor, dim: int = -1) -> Tensor:
     r"""Softmax over ``dim``: :math:`y_i = e^{x_i - m} / \sum_j e^{x_j - m}`.
 
@@ -216,6 +167,132 @@ def rrelu(x, lower=1.0 / 8.0, upper=1.0 / 3.0, training=False, generator=None):
     return Tensor._make(y, (x,), lambda g: (g * slope,), "rrelu")
 
 
+# --------------------------------------------------------------------------- maxout
+def maxout(x, k: int = 2) -> Tensor:
+    r"""Maxout over groups of ``k`` consecutive features of the last dim:
+    :math:`y_{\dots, i} = \max_{0 \le j < k} x_{\dots, ik + j}`.
+
+    Output has ``features // k`` features. The gradient goes to the winning piece; on a
+    tie it goes to the first maximal piece only (numpy's argmax), so the gradient sums
+    stay exact. ``k`` must be an int >= 1 dividing the number of features (ValueError).
+    A list of Values gives a list of Values.
+    """
+    k = lookup("maxout").resolve((k,), None)["k"]
+    if isinstance(x, (list, tuple)) and x and isinstance(x[0], Value):
+        xs = _values(x, "maxout")
+        if len(xs) % k:
+            raise ValueError(f"maxout(): {len(xs)} values are not divisible by k={k}")
+        out = []
+        for i in range(0, len(xs), k):
+            grp = xs[i:i + k]
+            j = max(range(k), key=lambda m: (grp[m].data, -m))
+            if any(math.isnan(v.data) for v in grp):
+                out.append(Value._node(math.nan, tuple(grp), (math.nan,) * k, "maxout"))
+                continue
+            out.append(Value._node(grp[j].data, tuple(grp),
+                                   tuple(1.0 if m == j else 0.0 for m in range(k)), "maxout"))
+        return out
+    x = _tensor(x)
+    xd = x.data
+    if xd.ndim == 0 or xd.shape[-1] % k:
+        raise ValueError(f"maxout(): the number of features ({xd.shape[-1] if xd.ndim else 0})"
+                         f" must be divisible by k={k}")
+    grouped = xd.reshape(xd.shape[:-1] + (xd.shape[-1] // k, k))
+    idx = np.argmax(grouped, axis=-1)[..., None]
+    y = np.take_along_axis(grouped, idx, axis=-1)[..., 0]
+
+    def backward(g):
+        gx = np.zeros_like(grouped)
+        np.put_along_axis(gx, idx, g[..., None], axis=-1)
+        return (gx.reshape(xd.shape),)
+
+    return Tensor._make(y, (x,), backward, "maxout")
+
+
+# ------------------------------------------------------------------------------ glu
+def glu(x, dim: int = -1) -> Tensor:
+    r"""Gated linear unit: split ``x`` in halves :math:`a, b` along ``dim``,
+    :math:`y = a \otimes \sigma(b)`. Backward: :math:`g\,\sigma(b)` for a,
+    :math:`g\,a\,\sigma(b)\sigma(-b)` for b. The size of ``dim`` must be even."""
+    from .numerics import sigmoid, sigmoid_pair
+    x = _tensor(x)
+    xd = x.data
+    axis = _dim(dim, xd.ndim, "glu")
+    if axis is None or xd.shape[axis] % 2:
+        raise ValueError(f"glu(): dimension {dim} must have an even size, input shape "
+                         f"{xd.shape}")
+    a, b = np.split(xd, 2, axis=axis)
+    s = sigmoid(b)
+    y = a * s
+
+    def backward(g):
+        sp, sm = sigmoid_pair(b)
+        return (np.concatenate([g * sp, g * a * sp * sm], axis=axis).astype(xd.dtype),)
+
+    return Tensor._make(y, (x,), backward, "glu")
+
+
+# ------------------------------------------------------------------------------ APL
+def apl(x, a, b):
+    r"""Adaptive piecewise linear unit: :math:`f(x) = \max(0, x) + \sum_s a^s
+    \max(0, -x + b^s)`.
+
+    ``a`` and ``b`` (numbers, arrays or Tensors for learning) have shape (S,) — one set
+    of S hinges shared by all units — or (S, *features) with features = x.shape[1:]
+    (the paper's per-unit :math:`a_i^s, b_i^s`). Gradients: :math:`\partial f/\partial
+    a^s = \max(0, b^s - x)`, :math:`\partial f/\partial b^s = a^s \mathbb{1}[x < b^s]`,
+    summed over the batch. A Value input takes lists/Values for a and b.
+    """
+    entry = lookup("apl")
+    if isinstance(x, Value):
+        av = [v if isinstance(v, Value) else Value(v) for v in np.ravel(
+            a if not isinstance(a, Value) else [a]).tolist()] if not isinstance(a, list) \
+            else [v if isinstance(v, Value) else Value(v) for v in a]
+        bv = [v if isinstance(v, Value) else Value(v) for v in (
+            b if isinstance(b, list) else np.ravel(b).tolist())]
+        if len(av) != len(bv):
+            raise ValueError(f"apl(): a and b must have the same length, got {len(av)} and "
+                             f"{len(bv)}")
+        ad = np.array([v.data for v in av])
+        bd = np.array([v.data for v in bv])
+        p = entry.resolve((ad, bd), None)
+        xx = x.data
+        y = float(entry.forward(xx, **p))
+        local = [float(entry.derivative(xx, y, **p))]
+        local += [max(0.0, bs - xx) for bs in bd]
+        local += [float(aa) * (1.0 if xx < bs else 0.0) for aa, bs in zip(ad, bd)]
+        return Value._node(y, (x, *av, *bv), tuple(local), "apl")
+    x = _tensor(x)
+    p = entry.resolve((a, b), None, lambda v: v.data if isinstance(v, Tensor) else v)
+    ad = a.data if isinstance(a, Tensor) else np.asarray(p["a"], dtype=np.float64)
+    bd = b.data if isinstance(b, Tensor) else np.asarray(p["b"], dtype=np.float64)
+    xd = x.data
+    if ad.ndim > 1 and ad.shape[1:] != xd.shape[xd.ndim - (ad.ndim - 1):]:
+        raise ValueError(f"apl(): per-unit parameters of shape {ad.shape} do not match the "
+                         f"input's features {xd.shape}")
+    y = np.asarray(entry.forward(xd, ad, bd)).astype(xd.dtype, copy=False)
+    parents = [x] + [t for t in (a, b) if isinstance(t, Tensor)]
+
+    def backward(g):
+        grads = [g * entry.derivative(xd, y, ad, bd)]
+        B = np.asarray(_apl_b(bd, xd))
+        A = np.asarray(_apl_b(ad, xd))
+        for t, d in ((a, np.maximum(B - xd, 0.0)), (b, A * np.heaviside(B - xd, 0.0))):
+            if isinstance(t, Tensor):
+                gd = g * d          # (S, *x.shape)
+                lead = xd.ndim - (t.data.ndim - 1)
+                gd = gd.sum(axis=tuple(range(1, 1 + lead)))
+                grads.append(gd.reshape(t.data.shape))
+        return tuple(grads)
+
+    return Tensor._make(y, tuple(parents), backward, "apl")
+
+
+def _apl_b(p, x):
+    from .catalog import _apl_shape
+    return _apl_shape(p, x)
+
+
 # -------------------------------------------------------------------------- binding
 def bind(value_cls, tensor_cls):
     """Attach the special functions; returns the F-level functions."""
@@ -231,12 +308,22 @@ def bind(value_cls, tensor_cls):
     def t_rrelu(self, lower=1.0 / 8.0, upper=1.0 / 3.0, training=False, generator=None):
         return rrelu(self, lower, upper, training, generator)
 
+    def t_maxout(self, k=2):
+        return maxout(self, k)
+
+    def t_glu(self, dim=-1):
+        return glu(self, dim)
+
+    def t_apl(self, a, b):
+        return apl(self, a, b)
+
     for f, src in ((t_softmax, softmax), (t_log_softmax, log_softmax), (t_softmin, softmin),
-                   (t_rrelu, rrelu)):
+                   (t_rrelu, rrelu), (t_maxout, maxout), (t_glu, glu), (t_apl, apl)):
         f.__doc__ = src.__doc__
         f.__name__ = src.__name__
         setattr(tensor_cls, src.__name__, f)
     value_cls.rrelu = t_rrelu
+    value_cls.apl = t_apl
 
     def f_softmax(x, dim=-1):
         if isinstance(x, (list, tuple)) and x and isinstance(x[0], Value):
@@ -254,7 +341,7 @@ def bind(value_cls, tensor_cls):
         return softmin(x, dim)
 
     fns = {"softmax": f_softmax, "log_softmax": f_log_softmax, "softmin": f_softmin,
-           "rrelu": rrelu}
+           "rrelu": rrelu, "maxout": maxout, "glu": glu, "apl": apl}
     for k, src in (("softmax", softmax), ("log_softmax", log_softmax), ("softmin", softmin)):
         fns[k].__doc__ = src.__doc__ + "\n\nA list of Values gives a list of Values."
         fns[k].__name__ = k
