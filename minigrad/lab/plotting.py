@@ -113,11 +113,52 @@ def entry_params(entry, params: dict | None = None) -> dict:
 def activation_curves(name_or_entry, params: dict | None = None, xlim=(-5.0, 5.0), num=401):
     """Sample an activation on ``xlim``: returns ``(x, f(x), f'(x))`` as numpy arrays."""
     entry = _entry(name_or_entry)
+    if not getattr(entry, "elementwise", True):
+        raise TypeError(f"{entry.name} is not elementwise: it has no curve f(x) to plot "
+                        "(draw it from minigrad.activations.special instead)")
     values = entry_params(entry, params)
     x = np.linspace(float(xlim[0]), float(xlim[1]), int(num))
     y = np.asarray(entry.forward(x, **values), dtype=float)
     dy = np.asarray(entry.derivative(x, y, **values), dtype=float)
     return x, np.broadcast_to(y, x.shape), np.broadcast_to(dy, x.shape)
+
+
+def _kinks(entry, values) -> tuple:
+    """The points where the entry says f' (or f) jumps, for these parameter values."""
+    kinks = getattr(entry, "kinks", None)
+    if kinks is None:
+        return ()
+    try:
+        return tuple(float(k) for k in kinks(**values))
+    except TypeError:
+        return ()
+
+
+def break_at_jumps(x, y, kinks=()):
+    """Insert NaN between samples that straddle a kink where ``y`` jumps.
+
+    matplotlib then draws no vertical segment at a discontinuity (e.g. ReLU's f' at 0).
+    Returns new ``(x, y)`` arrays; unchanged when nothing jumps.
+    """
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    steps = np.abs(np.diff(y))
+    typical = np.nanmedian(steps) if steps.size else 0.0
+    n = len(x)
+    cuts = set()
+    for k in kinks:
+        i = int(np.searchsorted(x, k))      # x[i-1] < k <= x[i]
+        if i <= 0 or i >= n:
+            continue
+        if x[i] == k and i + 1 < n:         # k is a sample: cut on the side that jumps
+            left, right = abs(y[i] - y[i - 1]), abs(y[i + 1] - y[i])
+            i = i if left >= right else i + 1
+        if abs(y[i] - y[i - 1]) > max(10.0 * typical, 1e-9):
+            cuts.add(i)
+    if not cuts:
+        return x, y
+    cuts = sorted(cuts)
+    return np.insert(x, cuts, np.nan), np.insert(y, cuts, np.nan)
 
 
 def _param_label(values: dict) -> str:
@@ -142,16 +183,18 @@ def plot_activation(name_or_entry, params: dict | None = None, xlim=(-5, 5), ax=
         use_book_style()
         fig = ax.figure
     x, y, dy = activation_curves(entry, values, xlim)
+    kinks = _kinks(entry, values)
     ax.axhline(0.0, color=COLORS["muted"], lw=0.8, zorder=1)
     ax.axvline(0.0, color=COLORS["muted"], lw=0.8, zorder=1)
-    ax.plot(x, y, color=COLORS["f"], label="$f(x)$", zorder=3)
+    ax.plot(*break_at_jumps(x, y, kinks), color=COLORS["f"], label="$f(x)$", zorder=3)
     if derivative:
-        ax.plot(x, dy, color=COLORS["df"], ls="--", label="$f'(x)$", zorder=3)
+        ax.plot(*break_at_jumps(x, dy, kinks), color=COLORS["df"], ls="--", label="$f'(x)$",
+                zorder=3)
     ax.set_xlim(float(xlim[0]), float(xlim[1]))
     ax.set_xlabel("$x$")
     if title is None:
         title = getattr(entry, "title", None) or entry.name
-        if values:
+        if params:  # name the parameters only when the caller chose them
             title = f"{title} ({_param_label(values)})"
     ax.set_title(title)
     if legend:
