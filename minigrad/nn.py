@@ -727,4 +727,4 @@ from .optim import clip_grad_norm_, clip_grad_value_
 
 # The activation layers (nn.ReLU(), nn.Tanh(), ...) are generated from the catalog and
 # appended here by minigrad/activations (see CONTRIBUTING.md).
-from .activations.layers import *  # noqa: E402,F401,F403
+from .activations.layers import *  # isort: skip
