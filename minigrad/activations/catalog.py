@@ -1323,9 +1323,9 @@ register(Activation(
     name="apl", title="Adaptive piecewise linear unit (APL)",
     latex=r"f(x) = \max(0, x) + \sum_{s=1}^{S} a^s \max(0, -x + b^s)",
     derivative_latex=r"f'(x) = \mathbb{1}[x > 0] - \sum_s a^s\, \mathbb{1}[x < b^s]",
-    params=(Param("a", (0.2, -0.2), learnable=True, doc="hinge slopes a^s, shape (S,) or "
+    params=(Param("a", (-0.2, 0.5), learnable=True, doc="hinge slopes a^s, shape (S,) or "
                   "(S, *features)"),
-            Param("b", (0.0, 1.0), learnable=True, doc="hinge locations b^s, same shape")),
+            Param("b", (0.0, -1.0), learnable=True, doc="hinge locations b^s, same shape")),
     forward=_apl_f, derivative=_apl_d, check=_apl_check,
     param_derivatives={"a": lambda x, y, a, b: np.maximum(_apl_shape(b, x) - _arr(x), 0.0),
                        "b": lambda x, y, a, b: _apl_shape(a, x)
