@@ -22,11 +22,20 @@ __all__ = ["draw_graph", "graph_layout"]
 
 
 def _nodes_and_depths(root):
-    """All Values behind ``root`` (parents first) and each one's depth (longest path from a leaf)."""
+    """All Values behind ``root`` (parents first) and each one's column: the longest path
+    from a leaf for computed values, one before the first consumer for leaves."""
     order = root._topo() if hasattr(root, "_topo") else _topo(root)
     depth = {}
     for v in order:
         depth[v] = 1 + max((depth[p] for p in v._prev), default=-1)
+    # a leaf sits just before its first consumer, so its edges do not cross other columns
+    first_use = {}
+    for v in order:
+        for p in v._prev:
+            first_use[p] = min(first_use.get(p, depth[v]), depth[v])
+    for v in order:
+        if not v._prev and v in first_use:
+            depth[v] = first_use[v] - 1
     return order, depth
 
 

@@ -24,10 +24,41 @@ import timeit
 import numpy as np
 
 __all__ = [
-    "PROPERTY_COLUMNS", "derivative_check", "entry_properties", "gallery", "overview_html",
+    "PROPERTY_COLUMNS", "derivative_check", "entry_properties", "gallery", "glue", "overview_html",
     "overview_rows", "plot_decision_boundary", "sparkline_png", "speed_table", "time_call",
     "train_classifier",
 ]
+
+
+# ---------------------------------------------------------------------------- glue
+_GLUE_PREFIX = "application/papermill.record/"
+
+
+def glue(name, value, display=False):
+    """Store ``value`` for ``{glue:text}`name``` roles, like ``myst_nb.glue``, but
+
+    - without importing ``myst_nb`` (whose glue module imports nbformat and jsonschema,
+      several seconds per page on these machines);
+    - with numpy scalars turned into Python numbers first: numpy 2 shows
+      ``np.float64(0.25)``, which a ``{glue:text}`name:.2f``` format cannot parse.
+
+    Outside IPython (a plain script or a test) it does nothing. Returns ``value``.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython is a book dependency
+        return value
+    if get_ipython() is None:
+        return value
+    from IPython.core.formatters import format_display_data
+    from IPython.display import display as ipy_display
+
+    shown = value.item() if isinstance(value, np.generic) else value
+    bundle, metadata = format_display_data(shown)
+    prefix = "" if display else _GLUE_PREFIX
+    metadata["scrapbook"] = {"name": name, "mime_prefix": prefix}
+    ipy_display({prefix + k: v for k, v in bundle.items()}, raw=True, metadata=metadata)
+    return value
 
 
 # ---------------------------------------------------------------------------- checks
