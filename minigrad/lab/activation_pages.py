@@ -225,16 +225,17 @@ def train_prelu_slope(true_slope: float = 0.05, init: float = 0.25, lr: float = 
 
 # ----------------------------------------------------------------------------- deep nets
 def propagate_stats(activation, init: str = "lecun", depth: int = 16, width: int = 256,
-                    n: int = 1000, seed: int = 0) -> dict:
+                    n: int = 1000, seed: int = 0, input_mean: float = 0.0,
+                    input_std: float = 1.0) -> dict:
     """Mean and variance of the activations, layer by layer, in a random deep net.
 
-    Input x ~ N(0, 1) of shape (n, width); each layer is ``activation(x @ W)`` with
+    Input x ~ N(input_mean, input_std^2) of shape (n, width); each layer is ``activation(x @ W)`` with
     W drawn from ``init``: ``"lecun"`` (std 1/√width), ``"he"`` (std √(2/width)) or
     ``"glorot_uniform"`` (U(±√(6/(2·width)))). ``activation`` maps a numpy array to one.
     Returns a dict of numpy arrays ``mean`` and ``var`` (length depth + 1, index 0 = input).
     """
     rng = np.random.default_rng(seed)
-    x = rng.standard_normal((n, width))
+    x = input_mean + input_std * rng.standard_normal((n, width))
     means, variances = [x.mean()], [x.var()]
     for _ in range(depth):
         if init == "lecun":
