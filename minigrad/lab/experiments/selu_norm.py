@@ -253,12 +253,13 @@ def alpha_dropout_constants(p, alpha=PUBLISHED_ALPHA, lam=PUBLISHED_LAMBDA):
 
 
 def alpha_dropout(p):
-    """``dropout(h, rng)`` that applies alpha dropout with rate p (numpy, training mode)."""
-    a, b, ap = alpha_dropout_constants(p)
+    """``dropout(h, rng)``: :class:`minigrad.nn.AlphaDropout` with rate p, training mode."""
+    from ... import nn
+    from ...tensor import Tensor
 
     def apply(h, rng):
-        keep = rng.random(h.shape) >= p
-        return (a * np.where(keep, h, ap) + b).astype(h.dtype)
+        layer = nn.AlphaDropout(p, rng=rng)
+        return layer(Tensor(h)).data
     return apply
 
 
