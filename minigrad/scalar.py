@@ -46,7 +46,7 @@ def _as_float(x):
         try:
             return float(x)
         except OverflowError:  # an int too large for a float
-            return math.copysign(_INF, x)
+            return _INF if x > 0 else -_INF
     raise TypeError(
         f"Value needs a real number (int or float), got {type(x).__name__}: {x!r}"
     )
@@ -257,25 +257,27 @@ class Value:
     def _topo(self, stale=None):
         """All nodes of the graph ending at ``self``, parents before children.
 
-        Depth-first, with an explicit stack of (node, iterator over its parents), so
-        the depth of the graph is not limited by Python's recursion limit. If a list
-        ``stale`` is given, the inner nodes whose ``grad`` is non-zero are appended to it.
+        Depth-first with an explicit stack, so the depth of the graph is not limited by
+        Python's recursion limit. A node stays on the stack until all its parents are
+        placed; the stack holds only nodes (no per-node tuples or iterators, which would
+        wake the garbage collector on a deep graph). If a list ``stale`` is given, the
+        inner nodes whose ``grad`` is non-zero are appended to it.
         """
         visited = {self}
         add = visited.add
         topo = []
         append = topo.append
-        stack = [(self, iter(self._prev))]
+        stack = [self]
         push = stack.append
         pop = stack.pop
         while stack:
-            v, parents = stack[-1]
-            for p in parents:
+            v = stack[-1]
+            for p in v._prev:
                 if p not in visited:
                     add(p)
-                    push((p, iter(p._prev)))
+                    push(p)
                     break
-            else:
+            else:  # every parent is placed: place v
                 pop()
                 append(v)
         if stale is not None:
