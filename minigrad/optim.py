@@ -132,11 +132,12 @@ class Optimizer:
                 yield i, p, p.data, grad
 
     @staticmethod
-    def _write(p, new) -> None:
+    def _subtract(p, theta, delta) -> None:
+        """``theta - delta`` written back: in place for a Tensor, assigned for a Value."""
         if isinstance(p, Value):
-            p.data = float(new)
+            p.data = float(theta - delta)
         else:
-            p.data[...] = new
+            np.subtract(theta, delta, out=theta, casting="same_kind")
 
     def step(self) -> None:  # pragma: no cover - abstract
         """Update every parameter once from its current gradient."""
@@ -200,10 +201,11 @@ class SGD(Optimizer):
                     if buf is None:
                         buf = np.array(g, dtype=np.result_type(theta, g), copy=True)
                     else:
-                        buf = mu * buf + (1 - tau) * g
+                        buf *= mu
+                        buf += (1 - tau) * g
                     state["momentum_buffer"] = buf
                     g = g + mu * buf if self.nesterov else buf
-                self._write(p, theta - lr * g)
+                self._subtract(p, theta, lr * g)
 
 
 class Adam(Optimizer):
@@ -255,10 +257,12 @@ class Adam(Optimizer):
                 if self.maximize:
                     g = -g
                 if wd != 0:
-                    if self.decoupled:
+                    if not self.decoupled:
+                        g = g + wd * theta
+                    elif isinstance(p, Value):
                         theta = theta * (1 - lr * wd)
                     else:
-                        g = g + wd * theta
+                        np.multiply(theta, 1 - lr * wd, out=theta, casting="same_kind")
                 state = self.state[i]
                 if not state:
                     dtype = np.result_type(theta, g)
@@ -269,15 +273,17 @@ class Adam(Optimizer):
                         state["max_exp_avg_sq"] = np.zeros(np.shape(theta), dtype=dtype)
                 state["step"] += 1
                 t = state["step"]
-                m = state["exp_avg"] = state["exp_avg"] + (1 - beta1) * (g - state["exp_avg"])
-                v = state["exp_avg_sq"] = state["exp_avg_sq"] * beta2 + (1 - beta2) * (g * g)
+                m, v = state["exp_avg"], state["exp_avg_sq"]
+                m += (1 - beta1) * (g - m)              # PyTorch: exp_avg.lerp_(grad, 1 - beta1)
+                v *= beta2
+                v += (1 - beta2) * (g * g)
                 if self.amsgrad:
-                    v = state["max_exp_avg_sq"] = np.maximum(state["max_exp_avg_sq"], v)
+                    v = np.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])
                 bias_correction1 = 1 - beta1**t
                 bias_correction2 = 1 - beta2**t
                 step_size = lr / bias_correction1
                 denom = np.sqrt(v) / math.sqrt(bias_correction2) + eps
-                self._write(p, theta - step_size * (m / denom))
+                self._subtract(p, theta, step_size * (m / denom))
 
 
 class AdamW(Adam):

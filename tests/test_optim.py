@@ -182,6 +182,20 @@ def test_optimisers_work_on_micrograd_style_values():
     assert abs(w.data) < 1e-6
 
 
+def test_adam_on_values_matches_adam_on_tensors():
+    w, t = Value(1.5), Tensor([1.5], requires_grad=True)
+    ow, ot = optim.Adam([w], lr=0.1, weight_decay=0.01), optim.Adam([t], lr=0.1,
+                                                                  weight_decay=0.01)
+    for _ in range(5):
+        ow.zero_grad()
+        ot.zero_grad()
+        (w * w * w).backward()
+        (t * t * t).sum().backward()
+        ow.step()
+        ot.step()
+    assert w.data == pytest.approx(float(t.data[0]), rel=1e-15)
+
+
 def test_nonfinite_gradients_propagate_silently():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
