@@ -7,6 +7,9 @@ import warnings
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 from minigrad import Tensor, losses
 
@@ -260,3 +263,24 @@ def test_empty_batch_mean_is_nan_silently():
 def test_bad_input_is_reported(call, exc, words):
     with pytest.raises(exc, match=words):
         call()
+
+
+# ---------------------------------------------------------------- random inputs (hypothesis)
+
+_logits = hnp.arrays(np.float64, st.tuples(st.integers(1, 4), st.integers(2, 5)),
+                     elements=st.floats(-20, 20))
+
+
+@settings(max_examples=25, deadline=None)
+@given(z=_logits, seed=st.integers(0, 2**32 - 1))
+def test_cross_entropy_gradcheck_random(z, seed):
+    t = np.random.default_rng(seed).integers(0, z.shape[1], size=z.shape[0])
+    fd_check(lambda a: losses.cross_entropy(a, t, reduction="sum"), z, rtol=1e-5, atol=1e-7)
+
+
+@settings(max_examples=25, deadline=None)
+@given(z=_logits, seed=st.integers(0, 2**32 - 1))
+def test_bce_gradcheck_random(z, seed):
+    y = np.random.default_rng(seed).uniform(size=z.shape)
+    fd_check(lambda a, b: losses.binary_cross_entropy_with_logits(a, b, reduction="sum"),
+             z, y, rtol=1e-5, atol=1e-7)

@@ -3,6 +3,7 @@ Residual; gradients against central finite differences."""
 
 import functools
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -359,3 +360,20 @@ def test_batchnorm_bad_input():
 
 def test_clip_grad_norm_is_available_from_nn():
     assert nn.clip_grad_norm_ is optim.clip_grad_norm_
+
+
+@pytest.mark.parametrize("make", [
+    lambda: nn.Linear(3, 2, rng=0),
+    lambda: nn.BatchNorm1d(3),
+    lambda: nn.BatchNorm1d(3).eval(),
+    lambda: nn.Dropout(0.5, rng=0),
+    lambda: nn.Residual(nn.Linear(3, 3, rng=0)),
+])
+def test_nonfinite_input_propagates_without_warnings(make):
+    x = Tensor(np.array([[1.0, np.inf, 2.0], [np.nan, 0.0, -np.inf], [1.0, 2.0, 3.0]]),
+               requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = make()(x)
+        out.backward(np.ones(out.shape))
+    assert not np.all(np.isfinite(out.data))
