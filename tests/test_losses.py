@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from minigrad import Tensor, losses
+from minigrad import Tensor, gradcheck, losses
 
 RNG = np.random.default_rng(20261127)
 
@@ -284,3 +284,20 @@ def test_bce_gradcheck_random(z, seed):
     y = np.random.default_rng(seed).uniform(size=z.shape)
     fd_check(lambda a, b: losses.binary_cross_entropy_with_logits(a, b, reduction="sum"),
              z, y, rtol=1e-5, atol=1e-7)
+
+
+# ---------------------------------------------------------------- minigrad.gradcheck
+
+@pytest.mark.parametrize("name, fn, shapes", [
+    ("mse", lambda a, b: losses.mse_loss(a, b, reduction="none"), [(3, 2), (3, 2)]),
+    ("l1", lambda a, b: losses.l1_loss(a, b), [(3, 2), (3, 2)]),
+    ("bce", lambda a, b: losses.binary_cross_entropy_with_logits(a, b.abs() / 3), [(4,), (4,)]),
+    ("ce", lambda a: losses.cross_entropy(a, [2, 0, 1], reduction="none"), [(3, 4)]),
+    ("ce-soft", lambda a, b: losses.cross_entropy(a, b.abs() / 3), [(3, 4), (3, 4)]),
+    ("nll", lambda a: losses.nll_loss(a, [1, 1, 0]), [(3, 2)]),
+    ("hinge", lambda a: losses.hinge_loss(a, [1.0, -1.0, 1.0], reduction="sum"), [(3,)]),
+])
+def test_every_loss_passes_minigrad_gradcheck(name, fn, shapes):
+    rng = np.random.default_rng(sum(map(ord, name)))     # seeded per case
+    inputs = [Tensor(rng.uniform(-2.5, 2.5, size=s) + 0.01) for s in shapes]
+    assert gradcheck(fn, inputs) < 1e-7
