@@ -35,12 +35,17 @@ from ...tensor import Tensor
 from ._common import BEST_INIT, derivative, init_weights
 
 __all__ = [
+    "ACTIVATIONS",
     "BEST_INIT",
     "GradientFlow",
+    "factor_table",
+    "geometric_factor",
     "gradient_flow",
     "layer_gradient_norms",
     "path_derivative_products",
+    "plot_layer_norms",
     "saturation_by_scale",
+    "sweep",
     "train_top_layer_saturation",
     "train_with_weight_decay",
 ]
@@ -203,26 +208,37 @@ def saturation_by_scale(scales, width=256, n_samples=256, seed=0, threshold=0.01
     return out
 
 
+def _factor_of(activation, weights, n_samples, seed) -> float:
+    """Geometric-mean factor |g_l| / |g_{l+1}| of the net with the given weight arrays."""
+    Ws = [Tensor(np.array(W), requires_grad=True) for W in weights]
+    _, zs, _ = _forward_backward(activation, None, len(Ws), Ws[0].shape[0], n_samples, seed,
+                                 weights=Ws)
+    g = np.array([np.linalg.norm(z.grad) for z in zs])
+    return geometric_factor(g[:-1] / g[1:])
+
+
 def train_with_weight_decay(activation="relu", init=2.0, depth=10, width=32, n_samples=64,
                             steps=150, lr=0.05, weight_decay=0.0, max_norm=1.0, seed=0):
-    """Train a deep net (SGD, gradients clipped to ``max_norm``) on random targets and
-    return the per-layer weight-gradient norms before and after, and the weight gain.
+    """Train a deep net with SGD and L2 weight decay; measure the gradient factor per layer
+    before and after.
 
-    The target is a fixed random linear read-out of fresh noise, y = (noise @ v); the loss
-    is the mean squared error of ``h_L @ v_out``. Weight decay (L2) shrinks every weight
-    matrix a little at each step, and with it the per-layer gain n Var(W).
-    Returns a dict with ``before`` and ``after`` (arrays of shape (depth,)), ``gain``
-    (depth,) after training, and ``loss`` (steps,).
+    The task is regression on random targets through a fixed random read-out: the loss is
+    ``mean((h_L @ v - y)^2)``. The gradients are clipped to joint norm ``max_norm`` so that
+    an exploding network can be trained at all. Returns a dict with ``factor_before`` and
+    ``factor_after`` (geometric-mean |g_l|/|g_{l+1}| of the probe of :func:`gradient_flow`,
+    on the initial and the trained weights), ``gain`` (depth,) = n Var(W_l) after training,
+    and ``loss`` (steps,).
     """
     rng = np.random.default_rng(seed)
     act = getattr(F, activation)
     Ws = [Tensor(init_weights(init, (width, width), rng), requires_grad=True)
           for _ in range(depth)]
+    initial = [W.data.copy() for W in Ws]
     x = Tensor(rng.standard_normal((n_samples, width)))
     v = Tensor(rng.standard_normal((width, 1)) / np.sqrt(width))
     y = Tensor(rng.standard_normal((n_samples, 1)))
     opt = optim.SGD(Ws, lr=lr, weight_decay=weight_decay)
-    grads, losses = [], np.empty(steps)
+    losses = np.empty(steps)
     for step in range(steps):
         h = x
         for W in Ws:
@@ -231,11 +247,12 @@ def train_with_weight_decay(activation="relu", init=2.0, depth=10, width=32, n_s
         losses[step] = loss.item()
         opt.zero_grad()
         loss.backward()
-        grads.append(np.array([np.linalg.norm(W.grad) for W in Ws]))
         optim.clip_grad_norm_(Ws, max_norm)
         opt.step()
     gain = np.array([width * np.mean(W.data ** 2) for W in Ws])
-    return {"before": grads[0], "after": grads[-1], "gain": gain, "loss": losses}
+    return {"factor_before": _factor_of(activation, initial, n_samples, seed),
+            "factor_after": _factor_of(activation, [W.data for W in Ws], n_samples, seed),
+            "gain": gain, "loss": losses}
 
 
 def train_top_layer_saturation(hidden=(32, 32, 32), n_classes=4, n_inputs=16,
@@ -300,3 +317,35 @@ def train_top_layer_saturation(hidden=(32, 32, 32), n_classes=4, n_inputs=16,
             step += 1
     return {"steps": np.array(steps), "mean_activation": np.array(means),
             "saturated_low": np.array(lows), "accuracy": np.array(accs)}
+
+
+def sweep(activations=ACTIVATIONS, inits=("uniform", "glorot", "he"), **options) -> dict:
+    """:func:`gradient_flow` for every (activation, init) pair: ``{(activation, init): r}``."""
+    return {(a, i): gradient_flow(a, i, **options) for i in inits for a in activations}
+
+
+def geometric_factor(values) -> float:
+    """Geometric mean of per-layer factors (the constant factor with the same product)."""
+    values = np.asarray(values, dtype=float)
+    return float(np.exp(np.mean(np.log(values))))
+
+
+def factor_table(results: dict) -> list:
+    """Rows (activation, init, measured, predicted): geometric-mean factors per layer."""
+    return [(a, str(i), geometric_factor(r.measured_factor),
+             geometric_factor(r.predicted_factor)) for (a, i), r in results.items()]
+
+
+def plot_layer_norms(ax, curves: dict, *, title=None, ylabel="|dL/dz| at layer l"):
+    """Draw per-layer norms (index 0 = layer 1) on a log scale, one line per label.
+
+    ``ax`` is a matplotlib Axes; this helper draws on it and imports nothing.
+    """
+    for label, norms in curves.items():
+        norms = np.asarray(norms)
+        ax.semilogy(np.arange(1, norms.size + 1), norms, marker="o", ms=3, label=label)
+    ax.set_xlabel("layer l (1 = next to the input)")
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    return ax
