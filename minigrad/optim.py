@@ -1,9 +1,9 @@
 """Optimisers: SGD (momentum, Nesterov, weight decay), Adam, AdamW; gradient clipping.
 
 The update equations are PyTorch's (``torch.optim.SGD``, ``torch.optim.Adam``,
-``torch.optim.AdamW``, single-tensor implementation), written with the same variable
-names and in the same order of floating-point operations, so a step here and a step
-there agree to the last bits.
+``torch.optim.AdamW``, as documented), written with the variable names and in the order
+of floating-point operations of PyTorch's single-tensor implementation. The tests check
+them against steps computed by hand from the published equations.
 
 An optimiser works on :class:`minigrad.Tensor` parameters (updated in place, so every
 reference to ``p.data`` sees the new values) and also on :class:`minigrad.Value`
@@ -274,7 +274,12 @@ class Adam(Optimizer):
                 state["step"] += 1
                 t = state["step"]
                 m, v = state["exp_avg"], state["exp_avg_sq"]
-                m += (1 - beta1) * (g - m)              # PyTorch: exp_avg.lerp_(grad, 1 - beta1)
+                # PyTorch's exp_avg.lerp_(grad, w), w = 1 - beta1, with lerp's two branches
+                w = 1 - beta1
+                if w < 0.5:
+                    m += w * (g - m)
+                else:
+                    m[...] = g - (g - m) * (1 - w)
                 v *= beta2
                 v += (1 - beta2) * (g * g)
                 if self.amsgrad:
