@@ -130,6 +130,7 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} does not define forward()")
 
     def __call__(self, *args, **kwargs):
+        """Run ``forward(*args, **kwargs)``, then the forward hooks; return the output."""
         out = self.forward(*args, **kwargs)
         hooks = self.__dict__.get("_forward_hooks")
         if hooks:
@@ -328,6 +329,7 @@ class Lambda(Module):
         return self._fn(*args, **kwargs)
 
     def extra_repr(self) -> str:
+        """The layer's hyper-parameters, shown by ``repr``."""
         return self._name
 
 
@@ -427,6 +429,7 @@ class Linear(Module):
         return Tensor._make(out, parents, backward, "linear")
 
     def extra_repr(self) -> str:
+        """The layer's hyper-parameters, shown by ``repr``."""
         return (f"in_features={self.in_features}, out_features={self.out_features}, "
                 f"bias={self.bias is not None}")
 
@@ -500,6 +503,7 @@ class Flatten(Module):
         return x.reshape(shape)
 
     def extra_repr(self) -> str:
+        """The layer's hyper-parameters, shown by ``repr``."""
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
 
 
@@ -534,6 +538,7 @@ class Dropout(Module):
         return Tensor._make(out, (x,), lambda g: (g * mask,), "dropout")
 
     def extra_repr(self) -> str:
+        """The layer's hyper-parameters, shown by ``repr``."""
         return f"p={self.p}"
 
 
@@ -575,6 +580,7 @@ class AlphaDropout(Module):
         return Tensor._make(out, (x,), lambda g: (g * scale,), "alpha_dropout")
 
     def extra_repr(self) -> str:
+        """The layer's hyper-parameters, shown by ``repr``."""
         return f"p={self.p}"
 
 
@@ -718,6 +724,7 @@ class BatchNorm1d(Module):
         self.running_var[...] = (1 - m) * self.running_var + m * unbiased
 
     def extra_repr(self) -> str:
+        """The layer's hyper-parameters, shown by ``repr``."""
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
                 f"affine={self.affine}, track_running_stats={self.track_running_stats}")
 
