@@ -160,23 +160,24 @@ def layer_gradient_norms(activation, init, depth=10, width=64, n_samples=128, se
 
 
 def path_derivative_products(activation, init="best", depth=10, width=64, n_samples=128,
-                             n_paths=2000, seed=0) -> np.ndarray:
+                             n_paths=2000, seed=0, *, cumulative=False) -> np.ndarray:
     """Products of f'(z) along random paths (one unit per layer) through the network.
 
     Back-propagation multiplies local derivatives along every path from the top to a
-    unit; this returns ``n_paths`` such products, each over all ``depth`` layers, for
-    random samples and random units. For sigmoid each factor is at most 1/4; for ReLU
-    each factor is 0 or 1.
+    unit; this returns ``n_paths`` such products over all ``depth`` layers, for random
+    samples and random units. For sigmoid each factor is at most 1/4; for ReLU each factor
+    is 0 or 1. With ``cumulative=True`` the result has shape (depth, n_paths): row l - 1
+    holds the product over layers depth, depth - 1, ..., l (the part of the path that the
+    gradient has crossed when it reaches layer l).
     """
     r = gradient_flow(activation, init, depth, width, n_samples, seed, keep_preacts=True)
     fprime = derivative(activation)
     rng = np.random.default_rng([seed, 3])
     sample = rng.integers(0, n_samples, size=n_paths)
     units = rng.integers(0, width, size=(depth, n_paths))
-    out = np.ones(n_paths)
-    for layer, z in enumerate(r.preacts):
-        out *= fprime(z[sample, units[layer]])
-    return out
+    factors = np.array([fprime(z[sample, units[layer]]) for layer, z in enumerate(r.preacts)])
+    from_top = np.cumprod(factors[::-1], axis=0)[::-1]
+    return from_top if cumulative else from_top[0]
 
 
 def saturation_by_scale(scales, width=256, n_samples=256, seed=0, threshold=0.01):
