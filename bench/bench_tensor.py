@@ -207,6 +207,17 @@ def interleaved(steps, n, warmup=3):
     return times
 
 
+def table(times, base_name, digits):
+    """Markdown rows: median and best ms per step, and both relative to ``base_name``."""
+    print(f"| engine | median ms per step | best ms | median / {base_name} | best / {base_name} |")
+    print("|---|---|---|---|---|")
+    bmed, bmin = statistics.median(times[base_name]), min(times[base_name])
+    for name, ts in times.items():
+        med, best = statistics.median(ts), min(ts)
+        print(f"| {name} | {med * 1e3:.{digits}f} | {best * 1e3:.{digits}f} | "
+              f"{med / bmed:.2f}x | {best / bmin:.2f}x |")
+
+
 def cpu_model():
     try:
         with open("/proc/cpuinfo") as f:
@@ -268,17 +279,15 @@ def main():
     print(f"Machine: {cpu_model()}, {os.cpu_count()} cores; {platform.platform()}; "
           f"Python {platform.python_version()}, numpy {np.__version__}, torch {tv}{threads}, "
           f"minigrad {minigrad.__version__}; "
-          f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '(unset)')}")
+          f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '(unset)')}, "
+          f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', '(unset)')}; "
+          f"load average at the end {os.getloadavg()[0]:.1f} (shared machine: other "
+          "processes inflate the median, the best run is less affected)")
     print(f"Command: `{cmd}`  ({relu_note})\n")
 
     print(f"Demo step (MLP 2-16-16-1, 100 moons points, float64), median of "
           f"{args.demo_steps} steps:\n")
-    print("| engine | ms per step | relative to minigrad |")
-    print("|---|---|---|")
-    base = statistics.median(demo_times["minigrad"])
-    for name, ts in demo_times.items():
-        med = statistics.median(ts)
-        print(f"| {name} | {med * 1e3:.3f} | {med / base:.2f}x |")
+    table(demo_times, "minigrad", 3)
     if torch is None:
         print("| PyTorch | not installed (pip install torch==2.13.0) | |")
     else:
@@ -286,12 +295,7 @@ def main():
 
     print(f"\nMLP 784-512-512-10, batch 256, float32, one SGD step (cross-entropy), median of "
           f"{args.mlp_steps} steps:\n")
-    print("| engine | ms per step | relative to numpy by hand |")
-    print("|---|---|---|")
-    base = statistics.median(mlp_times["numpy (by hand)"])
-    for name, ts in mlp_times.items():
-        med = statistics.median(ts)
-        print(f"| {name} | {med * 1e3:.2f} | {med / base:.2f}x |")
+    table(mlp_times, "numpy (by hand)", 2)
     if torch is None:
         print("| PyTorch | not installed (pip install torch==2.13.0) | |")
 

@@ -23,10 +23,19 @@ Contracts (see CONTRIBUTING.md):
 Conventions where the derivative is not unique (each matches PyTorch):
 
 * ``maximum``/``minimum``: on ties (``a == b``) each input gets half the gradient.
-* ``max``/``min`` reductions: the gradient is split evenly among all tied extremes
-  (PyTorch does this for the full reduction; here the same rule holds along an axis).
+* ``max``/``min`` reductions: the gradient is split evenly among all tied extremes,
+  as PyTorch's ``x.max()`` and ``torch.amax(x, dim)`` do (``torch.max(x, dim)`` instead
+  sends it all to the one index it returns). Where the extreme is NaN, the gradient
+  goes to the NaN entries.
 * ``clip``/``clamp``: the gradient passes (is 1) at the bounds: ``min <= x <= max``.
 * ``abs``: derivative ``sign(x)``, so 0 at ``x = 0``.
+* ``var``/``std``: Bessel's correction by default (``correction=1``), as in PyTorch
+  (numpy's default is 0).
+
+Comparisons (``<``, ``<=``, ``>``, ``>=``, ``==``, ``!=``) are not differentiable: they
+return numpy boolean arrays, usable as masks in indexing, ``where`` and arithmetic.
+Extreme input is not an error: inf and NaN come out where the math says so (exp(1e4) =
+inf, log(0) = -inf, 0/0 = NaN) without numpy RuntimeWarnings.
 * ``x ** 0`` has gradient 0 with respect to ``x`` (even at ``x = 0``); ``a ** b`` has
   gradient 0 with respect to ``b`` where ``a == 0`` and ``b >= 0``.
 """
@@ -409,6 +418,12 @@ class Tensor:
         if self.data.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
         return len(self.data)
+
+    def __iter__(self):
+        """Iterate over the first axis (each item is a differentiable ``self[i]``)."""
+        if self.data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(len(self.data)))
 
     def __repr__(self) -> str:
         body = np.array2string(self.data, separator=", ", prefix="Tensor(")

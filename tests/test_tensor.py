@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from minigrad import gradcheck
 from minigrad.tensor import (
     Tensor,
     cat,
@@ -35,38 +36,20 @@ seeds = st.integers(0, 2**32 - 1)
 
 
 # ---------------------------------------------------------------- helpers
-def numerical_grads(f, arrays, h=1e-6):
-    """Central differences (f(x + h) - f(x - h)) / 2h of scalar f for every element."""
-    grads = []
-    for a in arrays:
-        g = np.zeros_like(a)
-        for idx in np.ndindex(a.shape):
-            old = a[idx]
-            a[idx] = old + h
-            fp = f(*arrays)
-            a[idx] = old - h
-            fm = f(*arrays)
-            a[idx] = old
-            g[idx] = (fp - fm) / (2 * h)
-        grads.append(g)
-    return grads
+def check_grad(fn, *arrays, tol=1e-6, seed=0):
+    """Autograd of fn at float64 ``arrays`` vs central finite differences.
 
-
-def check_grad(fn, *arrays, rtol=1e-5, atol=1e-6, seed=0):
-    """Compare autograd of sum(w * fn(*inputs)) (w random) with central differences."""
-    arrays = [np.array(a, dtype=np.float64) for a in arrays]
-    ts = [Tensor(a, requires_grad=True) for a in arrays]
-    out = fn(*ts)
-    w = np.random.default_rng(seed).standard_normal(out.shape)
-    (out * Tensor(w)).sum().backward()
-
-    def f(*arrs):
-        with no_grad():
-            return float(np.sum(fn(*[Tensor(a) for a in arrs]).data * w))
-
-    for t, num in zip(ts, numerical_grads(f, arrays)):
-        assert t.grad is not None and t.grad.shape == t.shape
-        np.testing.assert_allclose(t.grad, num, rtol=rtol, atol=atol)
+    minigrad.gradcheck projects the output on a seeded random direction and returns the
+    worst error |analytic - numeric| / max(1, |analytic|, |numeric|) over all elements.
+    """
+    inputs = [Tensor(np.array(a, dtype=np.float64)) for a in arrays]
+    err = gradcheck(fn, inputs, seed=seed)
+    assert err < tol, f"gradient error {err}"
+    leaves = [Tensor(t.data, requires_grad=True) for t in inputs]
+    out = fn(*leaves)
+    out.backward(np.ones(out.shape))
+    for t in leaves:                              # every gradient has its input's shape
+        assert t.grad is not None and t.grad.shape == t.shape and t.grad.dtype == t.dtype
 
 
 def rnd(seed, shape, low=-2.0, high=2.0):
@@ -745,3 +728,14 @@ def test_value_and_tensor_agree():
         assert np.isclose(out.data, tout.item(), rtol=1e-14)
         for v, t in zip(vals, ts):
             assert np.isclose(v.grad, t.grad.item(), rtol=1e-12)
+
+
+def test_iteration_and_tensor_lists():
+    x = Tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    rows = list(x)
+    assert len(rows) == 2 and rows[1].tolist() == [3.0, 4.0]
+    sum(r.sum() * (i + 1) for i, r in enumerate(rows)).backward()
+    np.testing.assert_array_equal(x.grad, [[1.0, 1.0], [2.0, 2.0]])
+    with pytest.raises(TypeError, match="0-d"):
+        iter(Tensor(1.0))
+    np.testing.assert_array_equal(Tensor([Tensor([1.0]), Tensor([2.0])]).data, [[1.0], [2.0]])
