@@ -24,8 +24,8 @@ import timeit
 import numpy as np
 
 __all__ = [
-    "PROPERTY_COLUMNS", "derivative_check", "entry_properties", "gallery", "glue", "overview_html",
-    "overview_rows", "plot_decision_boundary", "sparkline_png", "speed_table", "time_call",
+    "PROPERTY_COLUMNS", "derivative_check", "entry_properties", "format_properties", "gallery", "glue",
+    "overview_markdown", "overview_rows", "plot_decision_boundary", "sparkline_png", "speed_table", "time_call",
     "train_classifier",
 ]
 
@@ -159,93 +159,106 @@ def speed_table(names, n=100_000, seed=0, number=10, repeat=5):
 PROPERTY_COLUMNS = (
     ("range", "Range"),
     ("monotonic", "Monotonic"),
-    ("smooth", "Smooth"),
+    ("smooth", "Smooth (C¹)"),
     ("zero_centred", "Zero-centred"),
     ("saturating", "Saturating"),
 )
 
+#: What the property columns show for a non-elementwise entry (softmax, maxout, ...).
+NOT_ELEMENTWISE = "—"
 
-def _get(obj, *names, default=None):
-    """The first of ``names`` that ``obj`` has (attribute or mapping key)."""
-    for n in names:
-        if isinstance(obj, dict) and n in obj:
-            return obj[n]
-        if hasattr(obj, n):
-            return getattr(obj, n)
-    return default
+
+def _yes_no(flag) -> str:
+    return "yes" if flag else "no"
+
+
+def _saturation_text(props) -> str:
+    """'no', or the saturating side(s) and kind: 'both, soft', 'left, hard', 'left hard, right soft'."""
+    left, right = props.saturates_left, props.saturates_right
+    if left is None and right is None:
+        return "no"
+    if left is not None and right is not None:
+        return f"both, {left}" if left == right else f"left {left}, right {right}"
+    return f"left, {left}" if left is not None else f"right, {right}"
+
+
+def format_properties(props) -> dict:
+    """The table cells for one :class:`~minigrad.activations.properties.Properties` record."""
+    return {
+        "range": props.range_text(),
+        "monotonic": props.monotonic or "no",
+        "smooth": _yes_no(props.smooth),
+        "zero_centred": _yes_no(props.zero_centred),
+        "saturating": _saturation_text(props),
+    }
 
 
 def entry_properties(entry) -> dict:
-    """The computed properties of one catalog entry, as displayed strings.
+    """The displayed properties of one catalog entry, keyed like :data:`PROPERTY_COLUMNS`.
 
-    Every value comes from :mod:`minigrad.activations.properties`; this function only
-    formats them (the tests check that the table shows exactly these values).
+    Every value comes from :func:`minigrad.activations.properties.properties`; this
+    function only formats it. Non-elementwise entries (softmax, maxout, ...) have no
+    range or monotonicity as functions of one number: their cells show ``—``.
     """
     from minigrad.activations import properties
 
-    props = properties.properties(entry)
-    out = {}
-    for key, _ in PROPERTY_COLUMNS:
-        out[key] = _format_property(key, _get(props, key, key.replace("_", "")))
-    return out
+    if not entry.elementwise:
+        return {key: NOT_ELEMENTWISE for key, _ in PROPERTY_COLUMNS}
+    return format_properties(properties.properties(entry))
 
 
-def _format_interval(r):
-    """A range object (or (low, high, low_closed, high_closed) tuple) as '(−1, 1)'."""
-    text = _get(r, "text", "latex")
-    if isinstance(text, str):
-        return text
-    low, high = _get(r, "low", "lo"), _get(r, "high", "hi")
-    low_closed, high_closed = _get(r, "low_closed", default=False), _get(r, "high_closed",
-                                                                         default=False)
-    if isinstance(r, tuple) and len(r) == 4:
-        low, high, low_closed, high_closed = r
-
-    def num(v):
-        if v == -math.inf:
-            return "−∞"
-        if v == math.inf:
-            return "∞"
-        return f"{v:.4g}".replace("-", "−")
-
-    return f"{'[' if low_closed else '('}{num(low)}, {num(high)}{']' if high_closed else ')'}"
-
-
-def _format_property(key, value):
-    if key == "range":
-        return value if isinstance(value, str) else _format_interval(value)
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, str):
-        return value
-    return "—" if value is None else str(value)
+_SPARK = {}
 
 
 def sparkline_png(entry, xlim=(-4.0, 4.0), width=1.5, height=0.75, dpi=72) -> bytes:
-    """A tiny PNG of f (solid) and f' (dashed) for one entry, for a table cell."""
-    import matplotlib.pyplot as plt
+    """A tiny PNG of f (solid) and f' (dashed) for one entry, for a table cell.
 
-    from .plotting import COLORS, activation_curves, figure_to_png, use_book_style
+    One figure is kept and redrawn for every call (making a new figure per row costs
+    more than drawing it).
+    """
+    import io
 
-    use_book_style()
-    fig, ax = plt.subplots(figsize=(width, height), layout=None)
-    fig.subplots_adjust(0.02, 0.04, 0.98, 0.96)
+    from matplotlib.figure import Figure
+
+    from .plotting import COLORS, activation_curves
+
+    key = (width, height)
+    if key not in _SPARK:
+        fig = Figure(figsize=(width, height), facecolor="white", layout="none")
+        fig.subplots_adjust(0.02, 0.04, 0.98, 0.96)
+        ax = fig.add_subplot()
+        ax.set_axis_off()
+        ax.axhline(0, color=COLORS["muted"], lw=0.5)
+        ax.axvline(0, color=COLORS["muted"], lw=0.5)
+        f_line, = ax.plot([], [], color=COLORS["f"], lw=1.4)
+        df_line, = ax.plot([], [], color=COLORS["df"], lw=1.1, ls="--")
+        _SPARK[key] = (ax, f_line, df_line)
+    ax, f_line, df_line = _SPARK[key]
     x, y, dy = activation_curves(entry, None, xlim, num=161)
-    ax.axhline(0, color=COLORS["muted"], lw=0.5)
-    ax.axvline(0, color=COLORS["muted"], lw=0.5)
-    ax.plot(x, y, color=COLORS["f"], lw=1.4)
-    ax.plot(x, dy, color=COLORS["df"], lw=1.1, ls="--")
+    f_line.set_data(x, y)
+    df_line.set_data(x, dy)
     finite = np.concatenate([y[np.isfinite(y)], dy[np.isfinite(dy)]])
-    lo, hi = (np.percentile(finite, [1, 99]) if finite.size else (-1, 1))
+    lo, hi = np.percentile(finite, [1, 99]) if finite.size else (-1.0, 1.0)
     pad = 0.1 * max(hi - lo, 1e-3)
     ax.set_ylim(lo - pad, hi + pad)
     ax.set_xlim(*xlim)
-    ax.set_axis_off()
-    return figure_to_png(fig, dpi=dpi)
+    buf = io.BytesIO()
+    ax.figure.savefig(buf, format="png", dpi=dpi, facecolor="white", metadata={"Software": None})
+    return buf.getvalue()
+
+
+def _param_text(p) -> str:
+    d = p.default
+    if isinstance(d, float):
+        return f"{p.name} = {d:g}"
+    if isinstance(d, tuple):
+        return f"{p.name} = ({', '.join(f'{v:g}' for v in d)})"
+    return f"{p.name} = {d}"
 
 
 def overview_rows(entries=None) -> list[dict]:
-    """One dict per catalog entry: name, title, latex, params, reference and properties."""
+    """One dict per catalog entry: name, title, latex, derivative_latex, params, reference,
+    elementwise, and the displayed properties (see :func:`entry_properties`)."""
     from minigrad.activations import entries as all_entries
 
     rows = []
@@ -253,66 +266,112 @@ def overview_rows(entries=None) -> list[dict]:
         row = {
             "name": e.name,
             "title": e.title,
-            "latex": e.latex,
-            "params": ", ".join(f"{p.name} = {p.default:g}" for p in e.params),
+            "latex": " ".join(e.latex.split()),
+            "derivative_latex": " ".join(e.derivative_latex.split()),
+            "params": ", ".join(_param_text(p) for p in e.params),
             "reference": e.reference,
+            "elementwise": e.elementwise,
         }
         row.update(entry_properties(e))
         rows.append(row)
     return rows
 
 
-def overview_html(entries=None, sparklines=True, cite=None) -> str:
-    """The overview table as an HTML string (for ``IPython.display.HTML``).
+def _sparkline_img(entry, title) -> str:
+    b64 = base64.b64encode(sparkline_png(entry)).decode("ascii")
+    alt = html.escape(f"{title} (solid) and its derivative (dashed) on [-4, 4]", quote=True)
+    return f'<img src="data:image/png;base64,{b64}" alt="{alt}" width="108" height="54">'
 
-    ``cite(key)`` turns a BibTeX key into the HTML shown in the reference column (by
-    default the key itself in a ``<code>`` element). The formula column holds
-    ``\\(...\\)`` LaTeX, which MathJax typesets in the built book.
+
+def overview_markdown(entries=None, sparklines=True) -> str:
+    """The overview table as MyST Markdown: a ``list-table`` directive, one row per entry.
+
+    Formulas are ``$...$`` math, the sparklines inline ``<img>`` elements (PNG data URIs,
+    with alt text), the references ``{cite:p}`` roles. Show it in a page with
+    ``glue("name", IPython.display.Markdown(text))`` and a ``{glue:md}`` directive with
+    ``:format: myst``, so that the math, the images and the citations are all rendered.
     """
     from minigrad.activations import entries as all_entries
 
     ents = list(entries if entries is not None else all_entries())
     rows = overview_rows(ents)
-    cite = cite or (lambda key: f"<code>{html.escape(key)}</code>" if key else "—")
-    head = ["Name", "Formula"] + (["f and f′"] if sparklines else [])
-    head += [h for _, h in PROPERTY_COLUMNS] + ["Reference"]
-    out = ['<table class="activation-overview">',
-           "<thead><tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr></thead>",
-           "<tbody>"]
+    fence = "`" * 3
+    header = ["Name", "Formula", "f and f′"] if sparklines else ["Name", "Formula"]
+    header += [h for _, h in PROPERTY_COLUMNS] + ["Reference"]
+    lines = [fence + "{list-table}", ":header-rows: 1", ":class: activation-overview", ""]
+    lines.append("* - " + "\n  - ".join(header))
     for e, r in zip(ents, rows):
-        name = f"<strong>{html.escape(r['title'])}</strong><br><code>{html.escape(r['name'])}</code>"
+        name = f"**{r['title']}** <br> `{r['name']}`"
         if r["params"]:
-            name += f"<br><small>{html.escape(r['params'])}</small>"
-        cells = [name, f"\\({html.escape(r['latex'])}\\)"]
+            name += f" <br> <small>{html.escape(r['params'])}</small>"
+        formula = f"${r['latex']}$"
+        if r["derivative_latex"]:
+            formula += f" <br> ${r['derivative_latex']}$"
+        cells = [name, formula]
         if sparklines:
-            b64 = base64.b64encode(sparkline_png(e)).decode("ascii")
-            alt = f"Plot of {r['title']} (solid) and its derivative (dashed) on [-4, 4]"
-            cells.append(f'<img src="data:image/png;base64,{b64}" alt="{html.escape(alt)}" '
-                         'width="108" height="54">')
-        cells += [html.escape(r[k]) for k, _ in PROPERTY_COLUMNS]
-        cells.append(cite(r["reference"]))
-        out.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-    out += ["</tbody>", "</table>"]
-    return "\n".join(out)
+            cells.append(_sparkline_img(e, r["title"]) if r["elementwise"]
+                         else "vector function (see its page)")
+        cells += [r[k] for k, _ in PROPERTY_COLUMNS]
+        cells.append(f"{{cite:p}}`{r['reference']}`" if r["reference"] else "—")
+        lines.append("* - " + "\n  - ".join(cells))
+    lines.append(fence)
+    return "\n".join(lines) + "\n"
 
 
-def gallery(entries=None, ncols=5, xlim=(-4.0, 4.0), panel=(2.0, 1.6)):
-    """A grid of small plots, f and f' of every catalog entry; returns the Figure."""
+def _nice(v) -> str:
+    return f"{v:.2g}".replace("-", "−")
+
+
+def gallery(entries=None, ncols=6, xlim=(-4.0, 4.0), panel=(1.75, 1.2), dpi=None):
+    """Small multiples of f (solid) and f' (dashed) for every elementwise catalog entry
+    (non-elementwise ones such as softmax have no curve and are skipped); returns the Figure.
+
+    The panels are drawn into one Axes (dozens of real subplots take seconds to render,
+    mostly in their tick marks). Each panel has its own vertical scale, printed in its
+    title line as ``y: low … high``; grey lines mark x = 0 and y = 0.
+    """
+    from matplotlib.patches import Rectangle
+
     from minigrad.activations import entries as all_entries
 
-    from .plotting import new_figure, plot_activation
+    from .plotting import COLORS, activation_curves, new_figure
 
-    ents = list(entries if entries is not None else all_entries())
+    ents = [e for e in (entries if entries is not None else all_entries()) if e.elementwise]
     nrows = math.ceil(len(ents) / ncols)
-    fig, axes = new_figure(nrows, ncols, width=panel[0] * ncols, height=panel[1] * nrows,
-                           squeeze=False)
-    for ax, e in zip(axes.flat, ents):
-        plot_activation(e, xlim=xlim, ax=ax, title=e.name, legend=False)
-        ax.set_xlabel("")
-        ax.tick_params(labelsize=7)
-        ax.title.set_fontsize(9)
-    for ax in list(axes.flat)[len(ents):]:
-        ax.set_axis_off()
+    fig, ax = new_figure(width=panel[0] * ncols, height=panel[1] * nrows, layout="none")
+    fig.subplots_adjust(0, 0, 1, 1)
+    mx, top, bottom = 0.08, 0.22, 0.06          # margins inside a cell (cell = 1 x 1)
+    for k, e in enumerate(ents):
+        col, row = k % ncols, k // ncols
+        x0, y0 = col, nrows - 1 - row
+        x, y, dy = activation_curves(e, None, xlim, num=201)
+        finite = np.concatenate([y[np.isfinite(y)], dy[np.isfinite(dy)]])
+        lo, hi = (finite.min(), finite.max()) if finite.size else (-1.0, 1.0)
+        pad = 0.06 * max(hi - lo, 1e-3)
+        lo, hi = lo - pad, hi + pad
+
+        def sx(v, x0=x0):
+            return x0 + mx + (np.asarray(v) - xlim[0]) / (xlim[1] - xlim[0]) * (1 - 2 * mx)
+
+        def sy(v, y0=y0, lo=lo, hi=hi):
+            v = np.clip(np.asarray(v, dtype=float), lo, hi)
+            return y0 + bottom + (v - lo) / (hi - lo) * (1 - top - bottom)
+
+        ax.add_patch(Rectangle((x0 + mx, y0 + bottom), 1 - 2 * mx, 1 - top - bottom,
+                               fc="white", ec="#cccccc", lw=0.6))
+        if lo < 0 < hi:
+            ax.plot(sx(xlim), sy([0, 0]), color=COLORS["muted"], lw=0.5)
+        ax.plot(sx([0, 0]), sy([lo, hi]), color=COLORS["muted"], lw=0.5)
+        ax.plot(sx(x), sy(y), color=COLORS["f"], lw=1.4)
+        ax.plot(sx(x), sy(dy), color=COLORS["df"], lw=1.1, ls="--")
+        ax.text(x0 + mx, y0 + 1 - top + 0.03, e.name, ha="left", va="bottom", fontsize=8)
+        ax.text(x0 + 1 - mx, y0 + 1 - top + 0.03, f"y: {_nice(lo + pad)} … {_nice(hi - pad)}",
+                ha="right", va="bottom", fontsize=6, color="#555555")
+    ax.set_xlim(0, ncols)
+    ax.set_ylim(0, nrows)
+    ax.set_axis_off()
+    if dpi:
+        fig.set_dpi(dpi)
     return fig
 
 

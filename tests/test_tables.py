@@ -1,0 +1,122 @@
+"""The book's overview table (minigrad.lab.tables) lists every catalog entry, and the
+properties it shows are the ones minigrad.activations.properties computes."""
+
+import re
+
+import numpy as np
+import pytest
+
+from minigrad.activations import entries, lookup, properties
+from minigrad.lab import tables
+
+ALL = entries()
+ELEMENTWISE = [e for e in ALL if e.elementwise]
+
+
+@pytest.fixture(scope="module")
+def markdown():
+    return tables.overview_markdown(sparklines=False)
+
+
+def _rows(markdown):
+    """The list-table's rows, each a list of cell strings (header first)."""
+    body = markdown.split("\n\n", 1)[1].rsplit("```", 1)[0]
+    rows = []
+    for block in body.strip().split("\n* - ")[0:]:
+        block = block.removeprefix("* - ")
+        rows.append([c.strip() for c in block.split("\n  - ")])
+    return rows
+
+
+def test_every_catalog_entry_has_exactly_one_row(markdown):
+    rows = _rows(markdown)[1:]
+    names = [re.search(r"`([a-z0-9_]+)`", r[0]).group(1) for r in rows]
+    assert names == [e.name for e in ALL]          # all of them, in catalog order, once
+
+
+def test_a_missing_entry_is_noticed():
+    md = tables.overview_markdown(entries=ALL[1:], sparklines=False)
+    names = [re.search(r"`([a-z0-9_]+)`", r[0]).group(1) for r in _rows(md)[1:]]
+    assert ALL[0].name not in names
+
+
+def test_header_and_row_widths(markdown):
+    rows = _rows(markdown)
+    header = rows[0]
+    assert header[:2] == ["Name", "Formula"]
+    assert header[2:-1] == [h for _, h in tables.PROPERTY_COLUMNS]
+    assert header[-1] == "Reference"
+    assert all(len(r) == len(header) for r in rows)
+
+
+@pytest.mark.parametrize("entry", ELEMENTWISE, ids=lambda e: e.name)
+def test_properties_come_from_properties_module(entry, markdown):
+    row = next(r for r in _rows(markdown)[1:] if f"`{entry.name}`" in r[0])
+    p = properties.properties(entry)
+    shown = dict(zip([k for k, _ in tables.PROPERTY_COLUMNS], row[2:-1]))
+    assert shown == tables.format_properties(p)
+    assert shown["range"] == p.range_text()
+    assert shown["smooth"] == ("yes" if p.smooth else "no")
+    assert shown["zero_centred"] == ("yes" if p.zero_centred else "no")
+    assert shown["monotonic"] == (p.monotonic or "no")
+    assert (shown["saturating"] == "no") == (p.saturates == "none")
+
+
+def test_formula_and_reference_come_from_the_entry(markdown):
+    for entry, row in zip(ALL, _rows(markdown)[1:]):
+        assert " ".join(entry.latex.split()) in row[1]
+        if entry.reference:
+            assert row[-1] == f"{{cite:p}}`{entry.reference}`"
+        else:
+            assert row[-1] == "—"
+
+
+def test_non_elementwise_entries_show_no_properties(markdown):
+    for entry in ALL:
+        if not entry.elementwise:
+            row = next(r for r in _rows(markdown)[1:] if f"`{entry.name}`" in r[0])
+            assert set(row[2:-1]) == {tables.NOT_ELEMENTWISE}
+
+
+def test_references_are_in_the_bibliography():
+    import pathlib
+
+    bib = "".join(p.read_text(encoding="utf-8")
+                  for p in pathlib.Path(__file__).parents[1].glob("book/bib/*.bib"))
+    keys = set(re.findall(r"@\w+\{([^,\s]+),", bib))
+    missing = sorted({e.reference for e in ALL if e.reference} - keys)
+    assert not missing, f"catalog references without a BibTeX entry: {missing}"
+
+
+def test_sparklines_are_pngs_with_alt_text():
+    md = tables.overview_markdown(entries=[lookup("relu"), lookup("softmax")])
+    assert md.count('<img src="data:image/png;base64,') == 1      # softmax has no curve
+    assert 'alt="Rectified linear unit (ReLU) (solid) and its derivative' in md
+
+
+def test_gallery_draws_every_elementwise_entry():
+    fig = tables.gallery()
+    names = {t.get_text() for t in fig.axes[0].texts}
+    assert {e.name for e in ELEMENTWISE} <= names
+    assert not any(e.name in names for e in ALL if not e.elementwise)
+
+
+def test_derivative_check_sigmoid():
+    err = tables.derivative_check("sigmoid", np.linspace(-5, 5, 11),
+                                  primitive=lambda v: 1 / (1 + (-v).exp()))
+    assert max(err["value"], err["tensor"], err["primitive"]) < 1e-12
+    assert err["finite_difference"] < 1e-8
+
+
+def test_glue_outside_ipython_is_a_no_op():
+    assert tables.glue("x", np.float64(0.5)) == 0.5
+
+
+def test_train_classifier_is_seeded():
+    from minigrad import data
+
+    X, y = data.make_moons(n_samples=60, noise=0.1, seed=0)
+    a = tables.train_classifier(X, y, hidden=(4,), activation="tanh", steps=20, seed=3)
+    b = tables.train_classifier(X, y, hidden=(4,), activation="tanh", steps=20, seed=3)
+    assert np.array_equal(a["loss"], b["loss"])
+    assert a["loss"][-1] < a["loss"][0]
