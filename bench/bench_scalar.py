@@ -12,12 +12,13 @@ Also: a chain of 1,000,000 operations, forward + backward, its time and peak mem
 
 Run from the repository root::
 
-    python bench/bench_scalar.py            # full: 5 steps each + the 1e6 chain
-    python bench/bench_scalar.py --quick    # 2 steps each, 1e5 chain
+    python bench/bench_scalar.py            # full: 10 steps each + the 1e6 chain
+    python bench/bench_scalar.py --quick    # 3 steps each, 1e5 chain
 """
 
 import argparse
 import gc
+import math
 import os
 import platform
 import random
@@ -107,38 +108,62 @@ def loss(V, model, X, y):
 
 
 # --------------------------------------------------------------------------------------
+def _plain_relu(self):
+    """relu written directly on the engine (micrograd's rule, f'(0) = 0): no catalog."""
+    x = self.data
+    return MiniValue._node(max(0.0, x), (self,), (1.0 if x > 0.0 else 0.0,), "ReLU")
+
+
 def run_step_benchmark(steps):
+    """Train each engine ``steps`` demo steps; {name: (losses, cpu seconds, wall seconds)}."""
     X, y = make_moons(n_samples=100, noise=0.1, seed=0)
     y = [int(v) for v in (y * 2 - 1)]  # labels -1 / +1, as in the demo
     X = [[float(a) for a in row] for row in X]
     results = {}
-    for name, V in engines():
-        model = MLP(V, 2, [16, 16, 1])
-        losses, times = [], []
-        for k in range(steps):
-            t0 = time.process_time()
-            total_loss, _acc = loss(V, model, X, y)
-            model.zero_grad()
-            total_loss.backward()
-            learning_rate = 1.0 - 0.9 * k / 100
-            for p in model.parameters():
-                p.data -= learning_rate * p.grad
-            times.append(time.process_time() - t0)
-            losses.append(float(total_loss.data))
-            del total_loss
-        results[name] = (losses, times)
+    for name, V, relu in engines():
+        saved = getattr(V, "relu", None)
+        if relu is not None:
+            V.relu = relu
+        try:
+            gc.collect()
+            model = MLP(V, 2, [16, 16, 1])
+            losses, cpu, wall = [], [], []
+            for k in range(steps):
+                w0, c0 = time.perf_counter(), time.process_time()
+                total_loss, _acc = loss(V, model, X, y)
+                model.zero_grad()
+                total_loss.backward()
+                learning_rate = 1.0 - 0.9 * k / 100
+                for p in model.parameters():
+                    p.data -= learning_rate * p.grad
+                cpu.append(time.process_time() - c0)
+                wall.append(time.perf_counter() - w0)
+                losses.append(float(total_loss.data))
+                del total_loss
+            results[name] = (losses, cpu, wall)
+        finally:
+            if relu is not None:
+                if saved is None:
+                    del V.relu
+                else:
+                    V.relu = saved
     return results
 
 
 def engines():
+    """(name, Value class, relu to install for the run or None)."""
     out = []
     try:
         from micrograd.engine import Value as MicroValue
 
-        out.append(("micrograd 0.1.0", MicroValue))
+        out.append(("micrograd 0.1.0", MicroValue, None))
     except ImportError:
-        print("micrograd not installed (pip install micrograd==0.1.0): minigrad only")
-    out.append(("minigrad", MiniValue))
+        print("micrograd not installed (pip install micrograd==0.1.0): minigrad only\n")
+    if hasattr(MiniValue, "relu"):
+        out.append(("minigrad (relu from the activation catalog)", MiniValue, None))
+    else:
+        print("NOTE: minigrad.Value.relu is not bound (activation catalog missing)\n")
+    out.append(("minigrad, relu written in this file (engine alone)", MiniValue, _plain_relu))
     return out
 
 
@@ -157,9 +182,9 @@ def chain(n):
     Timed without tracing; the peak memory comes from a second run under tracemalloc.
     """
     gc.collect()
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     grad = _chain(n)
-    seconds = time.perf_counter() - t0
+    seconds = time.process_time() - t0
     gc.collect()
     tracemalloc.start()
     _chain(n)
@@ -179,50 +204,80 @@ def cpu_model():
     return platform.processor() or "unknown"
 
 
+def micrograd_chain_limit():
+    """Shortest chain (``y = y * 1.000001``) whose backward() raises RecursionError in
+    micrograd, by bisection; None if micrograd is missing."""
+    try:
+        from micrograd.engine import Value as MicroValue
+    except ImportError:
+        return None
+
+    def fails(n):
+        y = MicroValue(0.5)
+        for _ in range(n):
+            y = y * 1.000001
+        try:
+            y.backward()
+        except RecursionError:
+            return True
+        return False
+
+    lo, hi = 1, 10_000  # fails(hi) is True with Python's default recursion limit
+    if not fails(hi):
+        return None
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        lo, hi = (lo, mid) if fails(mid) else (mid, hi)
+    return hi
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--steps", type=int, default=5, help="training steps per engine")
+    ap.add_argument("--steps", type=int, default=10, help="training steps per engine")
     ap.add_argument("--chain", type=int, default=1_000_000, help="length of the op chain")
-    ap.add_argument("--quick", action="store_true", help="2 steps, chain of 100,000")
+    ap.add_argument("--quick", action="store_true", help="3 steps, chain of 100,000")
     args = ap.parse_args()
     if args.quick:
-        args.steps, args.chain = 2, 100_000
-    if not hasattr(MiniValue, "relu"):
-        # TEMPORARY, until the activation catalog binds Value.relu: micrograd's rule.
-        print("NOTE: minigrad.Value.relu not bound yet; using a temporary relu from this file\n")
-        MiniValue.relu = lambda self: MiniValue._node(
-            0.0 if self.data < 0 else self.data, (self,),
-            (1.0 if self.data > 0 else 0.0,), "ReLU")
-
+        args.steps, args.chain = 3, 100_000
     results = run_step_benchmark(args.steps)
     names = list(results)
-    if len(names) == 2:
-        la, lb = results[names[0]][0], results[names[1]][0]
-        worst = max(abs(a - b) / max(1.0, abs(a)) for a, b in zip(la, lb))
-        assert worst <= 1e-12, f"losses differ: {la} vs {lb}"
+    ref = results[names[0]][0]
+    worst = 0.0
+    for name in names[1:]:
+        for a, b in zip(ref, results[name][0]):
+            worst = max(worst, abs(a - b) / max(1.0, abs(a)))
+    assert worst <= 1e-12, f"losses differ between engines: {[results[n][0] for n in names]}"
     chain_s, chain_mib, chain_grad = chain(args.chain)
-    assert abs(chain_grad - 1.000001**args.chain) <= 1e-9 * 1.000001**args.chain
+    expected = math.exp(args.chain * math.log1p(1e-6))
+    assert abs(chain_grad - expected) <= 1e-9 * expected, (chain_grad, expected)
+    limit = micrograd_chain_limit()
 
     cmd = "python bench/bench_scalar.py" + (" --quick" if args.quick else "")
     print(f"Machine: {platform.platform()}, {cpu_model()}, {os.cpu_count()} cores; "
           f"Python {platform.python_version()}, numpy {np.__version__}, "
           f"minigrad {minigrad.__version__}")
     print(f"Command: `{cmd}`\n")
-    print("| engine | seconds per demo step (median of "
-          f"{args.steps}) | speed-up vs micrograd | loss after each step |")
+    print(f"micrograd demo step (MLP 2-16-16-1, 100 moons points, max-margin loss + 1e-4 L2, "
+          f"SGD), {args.steps} steps per engine, same initial weights; median seconds per step "
+          f"(CPU time of this process, which other jobs on the machine disturb less than "
+          f"wall time; wall time alongside):\n")
+    print("| engine | CPU s / step | wall s / step | speed-up vs first row (CPU) |")
     print("|---|---|---|---|")
     base = statistics.median(results[names[0]][1])
     for name in names:
-        losses, times = results[name]
-        med = statistics.median(times)
-        print(f"| {name} | {med:.4f} | {base / med:.1f}x | "
-              + ", ".join(f"{v:.12f}" for v in losses) + " |")
-    if len(names) == 2:
-        print(f"\nLosses agree at every step: worst relative difference {worst:.1e}.")
+        _, cpu, wall = results[name]
+        med = statistics.median(cpu)
+        print(f"| {name} | {med:.4f} | {statistics.median(wall):.4f} | {base / med:.1f}x |")
+    print("\nLoss after each step (every engine): "
+          + ", ".join(f"{v:.10f}" for v in ref)
+          + f"; worst relative difference between engines {worst:.1e}.")
     print(f"\nChain of {args.chain:,} ops (`y = y * 1.000001`), forward + backward on minigrad: "
-          f"{chain_s:.2f} s, peak traced memory {chain_mib:.0f} MiB "
-          f"(tracemalloc; about {chain_mib * 2**20 / args.chain:.0f} bytes per node); "
-          f"dy/dx = {chain_grad:.6f}.")
+          f"{chain_s:.2f} s CPU, peak traced memory {chain_mib:.0f} MiB "
+          f"(tracemalloc, about {chain_mib * 2**20 / args.chain:.0f} bytes per node); "
+          f"dy/dx = {chain_grad:.9f} (exact {expected:.9f}).")
+    if limit is not None:
+        print(f"micrograd 0.1.0 raises RecursionError from a chain of {limit:,} ops "
+              f"(recursion limit {sys.getrecursionlimit()}).")
 
 
 if __name__ == "__main__":
