@@ -62,3 +62,14 @@ def test_difference_of_two_units_fits_sin():
     single = mf.fit_maxout("sin", 8, interval=(-np.pi, np.pi), steps=800)
     assert d.max_error < 0.5 * single.max_error
     np.testing.assert_allclose(d.convex_part + d.concave_part, d.y_fit)
+
+
+def test_unit_agrees_with_nn_maxout():
+    from minigrad import Tensor, nn
+
+    r = mf.fit_maxout("exp", 3, steps=20)
+    layer = nn.Maxout(1, 1, 3)
+    layer.linear.weight.data[:] = r.weights[:, None]
+    layer.linear.bias.data[:] = r.biases
+    out = layer(Tensor(r.x[:, None])).data[:, 0]
+    np.testing.assert_allclose(out, r.y_fit, rtol=1e-12, atol=1e-12)

@@ -131,13 +131,34 @@ def _initial_pieces(k, m, lo, hi, init, rng, line=(0.0, 0.0), curvature=0.1):
     raise ValueError(f"init must be 'spread' or 'random', got {init!r}")
 
 
-def fit_maxout_many(targets, ks, interval=(-2.0, 2.0), seed=0, *, n_points=201, steps=1000,
+def _target_tangents(x, y, k, lo, hi, rng):
+    """Tangents of the target (slopes by finite differences on the grid) at k evenly
+    spaced points, with a small random jitter of the intercepts: shape (1, k) each."""
+    c = lo + (np.arange(k) + 0.5) * (hi - lo) / k
+    slope = np.interp(c, x, np.gradient(y, x))
+    w = slope
+    b = np.interp(c, x, y) - slope * c
+    scale = max(float(np.ptp(y)), 1e-12)
+    b = b + rng.normal(0.0, 1e-3 * scale, size=k)
+    return w[None, :], b[None, :]
+
+
+def fit_maxout_many(targets, ks, interval=(-2.0, 2.0), seed=0, *, n_points=101, steps=800,
                     lr=0.05, init="tangent", curvature=0.1, decay=0.01) -> dict:
     """Train one maxout unit per (target, k) pair, all in one batched minigrad graph.
 
     Returns ``{(target, k): MaxoutFit}``. Every unit sees the same grid of ``n_points``
     points on ``interval``; the loss of each unit is its mean squared error, and the sum
     over units is back-propagated (so no unit influences another).
+
+    ``init`` chooses the starting pieces: ``"tangent"`` (default): tangents of the target
+    at k evenly spaced points (slopes by finite differences on the grid), so that for a
+    convex target every piece starts as the maximum on one k-th of the interval;
+    ``"quadratic"``: tangents of the target's least-squares parabola; ``"spread"``: the
+    target's least-squares line plus tangents of the flat parabola ``curvature * x**2``;
+    ``"random"``: slopes and intercepts drawn from N(0, 1), which leaves some pieces below
+    the others everywhere. Adam's learning rate decays geometrically from ``lr`` to
+    ``lr * decay`` over the ``steps``.
     """
     targets, ks = list(targets), [int(k) for k in ks]
     if any(k < 1 for k in ks):
@@ -153,6 +174,8 @@ def fit_maxout_many(targets, ks, interval=(-2.0, 2.0), seed=0, *, n_points=201, 
     mask = np.full((m, kmax), _MASKED)
     for i, (_, k) in enumerate(pairs):
         if init == "tangent":
+            wi, bi = _target_tangents(x, y[:, i], k, lo, hi, rng)
+        elif init == "quadratic":
             a2, a1, a0 = np.polyfit(x, y[:, i], 2)
             wi, bi = _initial_pieces(k, 1, lo, hi, "spread", rng, (a1, a0), max(a2, 1e-3))
         else:
@@ -187,11 +210,10 @@ def fit_maxout(target, k, interval=(-2.0, 2.0), seed=0, **kwargs) -> MaxoutFit:
     """Train one maxout unit with ``k`` pieces on ``target`` over ``interval``.
 
     ``target`` is a name from :data:`TARGETS` (``"square"``, ``"abs"``, ``"relu"``,
-    ``"exp"``, ``"sin"``) or a numpy function. Keyword arguments: ``n_points``,
-    ``steps``, ``lr`` (Adam), ``init`` (``"spread"``: pieces start as tangents of a flat
-    parabola, each winning on one k-th of the interval; ``"random"``: slopes and
-    intercepts drawn from N(0, 1)). The result has ``.x``, ``.y_true``, ``.y_fit``,
-    ``.max_error``, ``.wins`` and ``.dead_pieces``.
+    ``"exp"``, ``"sin"``) or a numpy function. Keyword arguments (see
+    :func:`fit_maxout_many`): ``n_points``, ``steps``, ``lr`` and ``decay`` (Adam, with the
+    learning rate decayed geometrically to ``lr * decay``), ``init``. The result has
+    ``.x``, ``.y_true``, ``.y_fit``, ``.max_error``, ``.wins`` and ``.dead_pieces``.
     """
     name = target if isinstance(target, str) else getattr(target, "__name__", "f")
     return fit_maxout_many([target], [k], interval, seed, **kwargs)[(name, int(k))]
@@ -239,7 +261,7 @@ class MaxoutDifferenceFit:
 
 
 def fit_maxout_difference(target="sin", k=6, interval=(-np.pi, np.pi), seed=0, *,
-                          n_points=201, steps=3000, lr=0.05) -> MaxoutDifferenceFit:
+                          n_points=101, steps=1500, lr=0.05) -> MaxoutDifferenceFit:
     """Train the difference of two maxout units (k pieces each) on ``target``.
 
     Goodfellow et al. (2013) show that any continuous piecewise-linear function is such a
