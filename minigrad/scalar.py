@@ -27,6 +27,7 @@ Differences from micrograd 0.1.0 (the API is the same; micrograd code runs uncha
 
 import math
 from numbers import Real
+from operator import attrgetter
 
 __all__ = ["Value"]
 
@@ -280,7 +281,7 @@ class Value:
             else:  # every parent is placed: place v
                 pop()
                 append(v)
-        if stale is not None:
+        if stale is not None and any(map(_get_grad, topo)):  # (map + any run in C)
             stale.extend(v for v in topo if v.grad and v._local)
         return topo
 
@@ -325,6 +326,7 @@ class Value:
 
 
 _new = object.__new__
+_get_grad = attrgetter("grad")
 
 
 def _make(data, parents, local_grads, op):
