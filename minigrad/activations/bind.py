@@ -92,7 +92,8 @@ def tensor_apply(entry: Activation, x: Tensor, p: dict) -> Tensor:
     pv = {k: _align(v, xd.ndim, entry.channel_axis) for k, v in raw.items()}
     y = np.asarray(entry.forward(xd, **pv))
     if y.dtype != dtype:
-        y = y.astype(dtype)
+        with np.errstate(over="ignore"):     # float64 -> float32: overflow is inf
+            y = y.astype(dtype)
     learn = [(k, v) for k, v in p.items() if isinstance(v, Tensor)]
     der, pders = entry.derivative, entry.param_derivatives
 
@@ -101,12 +102,14 @@ def tensor_apply(entry: Activation, x: Tensor, p: dict) -> Tensor:
         if d.shape == g.shape and d.flags.owndata and d.flags.writeable and d.dtype == g.dtype:
             d *= g
         else:
-            d = (g * d).astype(dtype, copy=False)
+            with np.errstate(over="ignore"):
+                d = (g * d).astype(dtype, copy=False)
         grads = [d]
         for k, v in learn:
             gp = g * np.asarray(pders[k](xd, y, **pv))
             gp = unbroadcast(gp, np.shape(pv[k]) if np.ndim(pv[k]) else ())
-            grads.append(gp.reshape(v.data.shape).astype(v.data.dtype, copy=False))
+            with np.errstate(over="ignore"):
+                grads.append(gp.reshape(v.data.shape).astype(v.data.dtype, copy=False))
         return tuple(grads)
 
     return Tensor._make(y, (x, *(v for _, v in learn)), backward, entry.name)

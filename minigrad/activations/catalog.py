@@ -672,6 +672,7 @@ register(Activation(
     params=(Param("beta", 1.0, low=0.0, low_open=True, doc="sharpness; > 0"),
             Param("threshold", 20.0, doc="above beta*x > threshold, f(x) = x (PyTorch)")),
     forward=_softplus_f, derivative=_softplus_d,
+    kinks=lambda beta, threshold: (threshold / beta,),
     reference="dugas2001incorporating", torch_name="softplus", layer_name="Softplus",
     family="smooth rectifier",
     kink_note="PyTorch switches to f(x) = x, f'(x) = 1 for beta*x > threshold (a jump of "
@@ -897,8 +898,8 @@ register(Activation(
 
 
 def _hardsigmoid_f(x):
-    r = np.divide(x, 6.0)
-    r += 0.5
+    r = np.add(x, 3.0)      # (x + 3)/6: exact near -3, where x/6 + 1/2 would cancel
+    r /= 6.0
     return _ret(np.clip(r, 0.0, 1.0))
 
 
@@ -1068,9 +1069,10 @@ def _poly(coefs, z):
 
 
 def _se_domain(x, alpha):
-    """True where soft_exponential is defined: alpha >= 0, or x > 1/alpha - alpha."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return (alpha >= 0) | (x > 1.0 / alpha - alpha)
+    """True where soft_exponential is defined: alpha >= 0, or 1 - alpha (x + alpha) >= 0
+    (x >= 1/alpha - alpha; at the boundary f = -inf, its limit)."""
+    with np.errstate(all="ignore"):
+        return (alpha >= 0) | (-alpha * (x + alpha) >= -1.0)
 
 
 def _se_f(x, alpha):
@@ -1309,8 +1311,14 @@ def _apl_check(p):
 def _apl_f(x, a, b):
     x = _arr(x)
     A, B = _apl_shape(a, x), _apl_shape(b, x)
-    h = np.maximum(B - x, 0.0)
-    return _ret(np.maximum(x, 0.0) + (A * h).sum(axis=0))
+    with np.errstate(invalid="ignore"):          # inf - inf at x = -inf, fixed below
+        r = np.maximum(x, 0.0) + (A * np.maximum(B - x, 0.0)).sum(axis=0)
+    ninf = np.isneginf(x)
+    if np.any(ninf):   # the limit at -inf: (sum_s a^s)(-x) + sum_s a^s b^s
+        sa, sab = A.sum(axis=0), (A * B).sum(axis=0)
+        lim = np.where(sa > 0, np.inf, np.where(sa < 0, -np.inf, sab))
+        r = np.where(ninf, lim, r)
+    return _ret(r)
 
 
 def _apl_d(x, y, a, b):

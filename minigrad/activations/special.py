@@ -233,7 +233,7 @@ def glu(x, dim: int = -1) -> Tensor:
 
 
 # ------------------------------------------------------------------------------ APL
-def apl(x, a, b):
+def apl(x, a=None, b=None):
     r"""Adaptive piecewise linear unit: :math:`f(x) = \max(0, x) + \sum_s a^s
     \max(0, -x + b^s)`.
 
@@ -244,6 +244,10 @@ def apl(x, a, b):
     summed over the batch. A Value input takes lists/Values for a and b.
     """
     entry = lookup("apl")
+    if a is None:
+        a = entry.param("a").default
+    if b is None:
+        b = entry.param("b").default
     if isinstance(x, Value):
         av = [v if isinstance(v, Value) else Value(v) for v in np.ravel(
             a if not isinstance(a, Value) else [a]).tolist()] if not isinstance(a, list) \
@@ -274,7 +278,7 @@ def apl(x, a, b):
     parents = [x] + [t for t in (a, b) if isinstance(t, Tensor)]
 
     def backward(g):
-        grads = [g * entry.derivative(xd, y, ad, bd)]
+        grads = [(g * entry.derivative(xd, y, ad, bd)).astype(xd.dtype, copy=False)]
         B = np.asarray(_apl_b(bd, xd))
         A = np.asarray(_apl_b(ad, xd))
         for t, d in ((a, np.maximum(B - xd, 0.0)), (b, A * np.heaviside(B - xd, 0.0))):
@@ -314,7 +318,7 @@ def bind(value_cls, tensor_cls):
     def t_glu(self, dim=-1):
         return glu(self, dim)
 
-    def t_apl(self, a, b):
+    def t_apl(self, a=None, b=None):
         return apl(self, a, b)
 
     for f, src in ((t_softmax, softmax), (t_log_softmax, log_softmax), (t_softmin, softmin),
