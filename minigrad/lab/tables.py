@@ -42,14 +42,15 @@ def glue(name, value, display=False):
     - with numpy scalars turned into Python numbers first: numpy 2 shows
       ``np.float64(0.25)``, which a ``{glue:text}`name:.2f``` format cannot parse.
 
-    Outside IPython (a plain script or a test) it does nothing. Returns ``value``.
+    Outside IPython (a plain script or a test) it does nothing. Returns None, so that a
+    cell ending with ``glue(...)`` shows nothing.
     """
     try:
         from IPython import get_ipython
     except ImportError:  # pragma: no cover - IPython is a book dependency
-        return value
+        return
     if get_ipython() is None:
-        return value
+        return
     from IPython.core.formatters import format_display_data
     from IPython.display import display as ipy_display
 
@@ -58,7 +59,7 @@ def glue(name, value, display=False):
     prefix = "" if display else _GLUE_PREFIX
     metadata["scrapbook"] = {"name": name, "mime_prefix": prefix}
     ipy_display({prefix + k: v for k, v in bundle.items()}, raw=True, metadata=metadata)
-    return value
+    return
 
 
 # ---------------------------------------------------------------------------- checks
