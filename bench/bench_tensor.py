@@ -15,22 +15,30 @@ load from other processes on the machine hits all of them alike.
 
 Run from the repository root::
 
-    python bench/bench_tensor.py            # 200 demo steps, 40 MLP steps per engine
-    python bench/bench_tensor.py --quick    # 50 and 10
+    python bench/bench_tensor.py              # 200 demo steps, 40 MLP steps per engine
+    python bench/bench_tensor.py --quick      # 50 and 10
+    python bench/bench_tensor.py --threads 1  # BLAS and PyTorch on one thread each
+
+On a shared machine other processes inflate the wall-clock median; the best run and
+the CPU time per step (``time.process_time``) are less affected (with ``--threads 1``
+the CPU time is the work done; with several BLAS threads it includes their spinning).
 """
 
 import argparse
+import itertools
 import os
 import platform
 import statistics
 import sys
 import time
 
+if "--threads" in sys.argv[:-1]:   # must be set before numpy loads OpenBLAS
+    _n = sys.argv[sys.argv.index("--threads") + 1]
+    os.environ["OPENBLAS_NUM_THREADS"] = os.environ["OMP_NUM_THREADS"] = _n
+
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-
-import itertools
 
 import minigrad
 from minigrad.data import make_moons
@@ -195,27 +203,34 @@ def mlp_torch(X, y, weights):
 
 # ------------------------------------------------------------------ timing
 def interleaved(steps, n, warmup=3):
-    """Run every engine's step n times, interleaved; return {name: [seconds...]}."""
-    times = {name: [] for name in steps}
+    """Run every engine's step n times, interleaved.
+
+    Returns {name: ([wall seconds...], [CPU seconds...])}.
+    """
+    times = {name: ([], []) for name in steps}
     for i in range(-warmup, n):
         for name, fn in steps.items():
-            t0 = time.perf_counter()
+            c0, t0 = time.process_time(), time.perf_counter()
             fn(i)
-            dt = time.perf_counter() - t0
+            dt, dc = time.perf_counter() - t0, time.process_time() - c0
             if i >= 0:
-                times[name].append(dt)
+                times[name][0].append(dt)
+                times[name][1].append(dc)
     return times
 
 
-def table(times, base_name, digits):
-    """Markdown rows: median and best ms per step, and both relative to ``base_name``."""
-    print(f"| engine | median ms per step | best ms | median / {base_name} | best / {base_name} |")
-    print("|---|---|---|---|---|")
-    bmed, bmin = statistics.median(times[base_name]), min(times[base_name])
-    for name, ts in times.items():
-        med, best = statistics.median(ts), min(ts)
-        print(f"| {name} | {med * 1e3:.{digits}f} | {best * 1e3:.{digits}f} | "
-              f"{med / bmed:.2f}x | {best / bmin:.2f}x |")
+def table(times, base, digits):
+    """Markdown rows: median and best wall-clock ms and median CPU ms per step, each also
+    relative to the engine ``base``."""
+    print(f"| engine | median ms | best ms | CPU ms | median / {base} | best / {base} "
+          f"| CPU / {base} |")
+    print("|---|---|---|---|---|---|---|")
+    ref = [statistics.median(times[base][0]), min(times[base][0]),
+           statistics.median(times[base][1])]
+    for name, (wall, cpu) in times.items():
+        v = [statistics.median(wall), min(wall), statistics.median(cpu)]
+        print(f"| {name} | " + " | ".join(f"{x * 1e3:.{digits}f}" for x in v) + " | "
+              + " | ".join(f"{x / r:.2f}x" for x, r in zip(v, ref)) + " |")
 
 
 def cpu_model():
@@ -234,7 +249,11 @@ def main():
     ap.add_argument("--demo-steps", type=int, default=200)
     ap.add_argument("--mlp-steps", type=int, default=40)
     ap.add_argument("--quick", action="store_true", help="50 demo steps, 10 MLP steps")
+    ap.add_argument("--threads", type=int, default=None,
+                    help="threads for OpenBLAS (numpy) and PyTorch (default: theirs)")
     args = ap.parse_args()
+    if args.threads is not None and torch is not None:
+        torch.set_num_threads(args.threads)
     if args.quick:
         args.demo_steps, args.mlp_steps = 50, 10
     relu_note = ("Tensor.relu from the activation catalog" if hasattr(Tensor, "relu") else
@@ -273,7 +292,8 @@ def main():
     mlp_times = interleaved(mlp_steps, args.mlp_steps)
 
     # report
-    cmd = "python bench/bench_tensor.py" + (" --quick" if args.quick else "")
+    cmd = ("python bench/bench_tensor.py" + (" --quick" if args.quick else "")
+           + (f" --threads {args.threads}" if args.threads is not None else ""))
     tv = torch.__version__ if torch is not None else "not installed"
     threads = f", torch threads {torch.get_num_threads()}" if torch is not None else ""
     print(f"Machine: {cpu_model()}, {os.cpu_count()} cores; {platform.platform()}; "
@@ -281,8 +301,7 @@ def main():
           f"minigrad {minigrad.__version__}; "
           f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '(unset)')}, "
           f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', '(unset)')}; "
-          f"load average at the end {os.getloadavg()[0]:.1f} (shared machine: other "
-          "processes inflate the median, the best run is less affected)")
+          f"load average at the end {os.getloadavg()[0]:.1f}")
     print(f"Command: `{cmd}`  ({relu_note})\n")
 
     print(f"Demo step (MLP 2-16-16-1, 100 moons points, float64), median of "
