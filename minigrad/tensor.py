@@ -74,11 +74,20 @@ class no_grad:
     keep no parents, like ``torch.no_grad()``. Usable as ``@no_grad()`` or ``@no_grad``.
     """
 
+    def __new__(cls, func=None):
+        if func is None:
+            return super().__new__(cls)
+        if not callable(func):
+            raise TypeError(f"no_grad takes a function to decorate, got {type(func).__name__}")
+
+        @functools.wraps(func)
+        def without_grad(*args, **kwargs):
+            with no_grad():
+                return func(*args, **kwargs)
+        return without_grad           # a plain function, so it also works as a method
+
     def __init__(self, func=None):
-        self._func = func
         self._prev = []
-        if func is not None:
-            functools.update_wrapper(self, func)
 
     def __enter__(self):
         global _GRAD_ENABLED
@@ -91,14 +100,9 @@ class no_grad:
         _GRAD_ENABLED = self._prev.pop()
         return False
 
-    def __call__(self, *args, **kwargs):
-        """Call the decorated function with grad mode off (or decorate ``args[0]``)."""
-        if self._func is None:
-            if len(args) != 1 or kwargs or not callable(args[0]):
-                raise TypeError("no_grad() used as a decorator takes one function")
-            return no_grad(args[0])
-        with no_grad():
-            return self._func(*args, **kwargs)
+    def __call__(self, func):
+        """``@no_grad()``: decorate ``func`` so that it runs with grad mode off."""
+        return no_grad(func)
 
 
 try:   # numpy >= 2 keeps the error state in a context variable: set it directly (fast)

@@ -615,7 +615,19 @@ def test_no_grad_context_and_decorators():
         """Doc."""
         return t * 3
 
+    class Model:
+        @no_grad
+        def predict(self, t):
+            return t * 2
+
+        @no_grad()
+        def predict2(self, t):
+            return t * 2
+
     assert not f(x).requires_grad and not g(x).requires_grad and g.__doc__ == "Doc."
+    assert not Model().predict(x).requires_grad and not Model().predict2(x).requires_grad
+    with pytest.raises(TypeError, match="function"):
+        no_grad(3)
     assert is_grad_enabled()
     with pytest.raises(KeyError), no_grad():
         raise KeyError
