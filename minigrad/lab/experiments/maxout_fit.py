@@ -261,24 +261,42 @@ class MaxoutDifferenceFit:
 
 
 def fit_maxout_difference(target="sin", k=6, interval=(-np.pi, np.pi), seed=0, *,
-                          n_points=101, steps=1500, lr=0.05) -> MaxoutDifferenceFit:
+                          n_points=101, steps=1500, lr=0.05, decay=0.01, init="dc",
+                          curvature=1.0) -> MaxoutDifferenceFit:
     """Train the difference of two maxout units (k pieces each) on ``target``.
 
     Goodfellow et al. (2013) show that any continuous piecewise-linear function is such a
     difference, so two maxout units approximate any continuous function on an interval.
+
+    ``init="dc"`` (default) starts from the split ``f = (f + c x^2) - c x^2`` with
+    ``c = curvature`` (for sin, any c >= 1/2 makes the first part convex): g starts as
+    tangents of ``f + c x^2``, h as tangents of ``c x^2``. ``init="spread"`` starts both
+    units from tangents of a flat parabola. Adam's learning rate decays from ``lr`` to
+    ``lr * decay``.
     """
     f = _target_fn(target)
     lo, hi = map(float, interval)
     rng = np.random.default_rng(seed)
     x = np.linspace(lo, hi, n_points)
     y = f(x)
-    w0, b0 = _initial_pieces(int(k), 2, lo, hi, "spread", rng)          # (2, k)
+    if init == "dc":
+        # f = (f + c x^2) - c x^2 with c large enough that f + c x^2 is convex: start g at
+        # tangents of f + c x^2 and h at tangents of c x^2, so g - h starts near f.
+        c = curvature
+        wg, bg = _target_tangents(x, y + c * x * x, int(k), lo, hi, rng)
+        wh, bh = _target_tangents(x, c * x * x, int(k), lo, hi, rng)
+        w0, b0 = np.concatenate([wg, wh]), np.concatenate([bg, bh])
+    elif init == "spread":
+        w0, b0 = _initial_pieces(int(k), 2, lo, hi, "spread", rng)      # (2, k)
+    else:
+        raise ValueError(f"init must be 'dc' or 'spread', got {init!r}")
     W = Tensor(w0, requires_grad=True)
     B = Tensor(b0, requires_grad=True)
     X, Y = Tensor(x[:, None, None]), Tensor(y)
     opt = Adam([W, B], lr=lr)
     history = np.empty(steps)
     for step in range(steps):
+        opt.lr = lr * decay ** (step / steps)
         parts = (X * W + B).max(axis=2)                                  # (n, 2)
         out = parts[:, 0] - parts[:, 1]
         loss = ((out - Y) ** 2).mean()
