@@ -59,8 +59,18 @@ def _exp_msq(y):
     return np.exp(-ysq * ysq) * np.exp(-dl)
 
 
-def _erfc_pos(y):
-    """erfc(y) for y >= 0.46875 (y may be +inf: returns 0). No warnings for y <= 1e300."""
+def _exp_mhalfsq(x):
+    """exp(-x^2/2), split like :func:`_exp_msq` (x_hi^2/2 is exact)."""
+    xh = np.trunc(x * 16.0) / 16.0
+    return np.exp(-0.5 * xh * xh) * np.exp(-0.5 * (x - xh) * (x + xh))
+
+
+def _erfc_pos(y, gauss=None):
+    """erfc(y) for y >= 0.46875 (y may be +inf: returns 0). No warnings for y <= 1e300.
+
+    ``gauss``, if given, is exp(-y^2) computed more exactly by the caller (ndtr passes
+    exp(-x^2/2) for y = |x|/sqrt(2), avoiding the rounding of x/sqrt(2)).
+    """
     y = np.asarray(y, dtype=np.float64)
     out = np.empty_like(y)
     mid = y <= 4.0
@@ -71,7 +81,8 @@ def _erfc_pos(y):
         for i in range(7):
             num = (num + _C[i]) * ym
             den = (den + _D[i]) * ym
-        out[mid] = _exp_msq(ym) * (num + _C[7]) / (den + _D[7])
+        g = _exp_msq(ym) if gauss is None else gauss[mid]
+        out[mid] = g * (num + _C[7]) / (den + _D[7])
     big = ~mid
     if np.any(big):
         yb = np.minimum(y[big], _XBIG)  # erfc is 0 beyond _XBIG anyway; keeps 1/y^2 finite
@@ -83,7 +94,7 @@ def _erfc_pos(y):
             den = (den + _Q[i]) * z
         r = z * (num + _P[4]) / (den + _Q[4])
         r = (_SQRPI - r) / yb
-        res = _exp_msq(yb) * r
+        res = (_exp_msq(yb) if gauss is None else gauss[big]) * r
         res[y[big] >= _XBIG] = 0.0
         out[big] = res
     return out
@@ -133,9 +144,22 @@ _INV_SQRT2 = 0.70710678118654752440
 def ndtr(x):
     r"""Standard normal CDF :math:`\Phi(x) = \tfrac12 \operatorname{erfc}(-x/\sqrt2)`.
 
-    Accurate to about 1e-15 relative in both tails (the left tail through erfc).
+    Accurate to about 1e-15 relative in both tails: the left tail through erfc, with
+    :math:`e^{-x^2/2}` computed from x itself (not from the rounded x/sqrt 2, whose error
+    would be amplified by 2 y^2 ~ 1e3 near the underflow).
     """
-    return 0.5 * erfc(np.multiply(x, -_INV_SQRT2))
+    xa = np.asarray(x, dtype=np.float64)
+    y = np.abs(xa) * _INV_SQRT2
+    out = np.empty_like(y)
+    small = y <= _THRESH
+    out[small] = 0.5 + 0.5 * _erf_small(xa[small] * _INV_SQRT2)
+    rest = ~small & ~np.isnan(y)
+    if np.any(rest):
+        xr = np.clip(xa[rest], -60.0, 60.0)       # Phi is 0 / 1 in float64 beyond
+        half_tail = 0.5 * _erfc_pos(y[rest], gauss=_exp_mhalfsq(xr))
+        out[rest] = np.where(xr < 0, half_tail, 1.0 - half_tail)
+    out[np.isnan(y)] = np.nan
+    return out if out.ndim else out[()]
 
 
 def sigmoid(x):
