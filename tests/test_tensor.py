@@ -751,3 +751,39 @@ def test_iteration_and_tensor_lists():
     with pytest.raises(TypeError, match="0-d"):
         iter(Tensor(1.0))
     np.testing.assert_array_equal(Tensor([Tensor([1.0]), Tensor([2.0])]).data, [[1.0], [2.0]])
+
+
+@SETTINGS
+@given(shape=hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=4), seed=seeds,
+       n=st.integers(1, 6))
+def test_random_integer_array_indices_scatter_add(shape, seed, n):
+    rng = np.random.default_rng(seed)
+    x = rnd(seed, shape)
+    idx = tuple(rng.integers(-s, s, n) for s in shape[: rng.integers(1, len(shape) + 1)])
+    np.testing.assert_array_equal(Tensor(x)[idx].data, x[idx])
+    check_grad(lambda t: t[idx], x)
+    t = Tensor(x, requires_grad=True)
+    t[idx].sum().backward()
+    counts = np.zeros(shape)
+    np.add.at(counts, idx, 1.0)                   # each position gets one gradient per hit
+    np.testing.assert_array_equal(t.grad, counts)
+
+
+def test_float32_gradients_match_float64():
+    rng = np.random.default_rng(5)
+    xs, ws = rng.standard_normal((4, 3)), rng.standard_normal((3, 2))
+
+    def f(x, w):
+        h = maximum(x @ w, 0.1 * (x @ w))
+        return (h.exp() / (1 + h * h)).mean(axis=0).sum() + (x ** 2).var() + (x ** x.abs()).max()
+
+    grads = {}
+    for dt in (np.float32, np.float64):
+        x, w = Tensor(xs, requires_grad=True, dtype=dt), Tensor(ws, requires_grad=True, dtype=dt)
+        out = f(x, w)
+        assert out.dtype == dt
+        out.backward()
+        assert x.grad.dtype == dt and w.grad.dtype == dt
+        grads[dt] = (x.grad, w.grad)
+    for g32, g64 in zip(grads[np.float32], grads[np.float64]):
+        np.testing.assert_allclose(g32, g64, rtol=2e-4, atol=1e-5)
