@@ -118,7 +118,10 @@ def newton(g, dg, x0: float, tol: float = 1e-14, maxiter: int = 50) -> tuple[flo
     """A root of ``g`` by Newton's method from ``x0``: returns ``(root, iterations)``."""
     x = float(x0)
     for it in range(1, maxiter + 1):
-        step = float(g(x)) / float(dg(x))
+        slope = float(dg(x))
+        if slope == 0.0:
+            raise RuntimeError(f"Newton stopped: zero derivative at x = {x}")
+        step = float(g(x)) / slope
         x -= step
         if abs(step) < tol:
             return x, it
