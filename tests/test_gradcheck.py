@@ -36,6 +36,7 @@ def test_correct_tensor_ops_pass(rng):
     assert gradcheck(lambda x, w, b: (x @ w + b).exp(), [x, w, b]) < 1e-7  # matrix output
     assert gradcheck(lambda x: (x * x).sum(), [x]) < 1e-7  # scalar output
     assert gradcheck(lambda x: x.sum(axis=0) / (x * x + 1.0).sum(axis=0), x) < 1e-7
+    assert gradcheck(lambda s: (s * s).exp(), Tensor(0.7)) < 1e-7  # 0-d input and output
 
 
 def test_correct_value_expressions_pass():

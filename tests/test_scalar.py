@@ -521,3 +521,48 @@ def test_non_numeric_operand_is_a_type_error(bad):
 def test_huge_int_becomes_inf_not_overflow_error():
     assert Value(10**400).data == INF
     assert (Value(2.0) * 10**400).data == INF
+
+
+EXTREMES = [1e4, -1e4, 1e300, -1e300, 5e-324, 0.0, -0.0, 2.5, -2.5, INF, -INF, NAN]
+BINARY = [
+    ("+", lambda a, b: a + b, np.add),
+    ("-", lambda a, b: a - b, np.subtract),
+    ("*", lambda a, b: a * b, np.multiply),
+    ("/", lambda a, b: a / b, np.divide),
+    ("**", lambda a, b: a**b, np.power),
+]
+UNARY = [
+    ("exp", lambda a: a.exp(), np.exp),
+    ("log", lambda a: a.log(), np.log),
+    ("abs", lambda a: a.abs(), np.abs),
+    ("neg", lambda a: -a, np.negative),
+    ("**2", lambda a: a**2, np.square),
+    ("**-1.5", lambda a: a**-1.5, lambda x: np.power(x, -1.5)),
+]
+
+
+def _same(a, b):
+    return (math.isnan(a) and math.isnan(b)) or a == b or close(a, b, 1e-15)
+
+
+@pytest.mark.parametrize("name, op, ref", BINARY)
+def test_extreme_binary_inputs_follow_numpy_float64(name, op, ref):
+    """Every pair of extreme inputs: no exception, no warning, numpy's float64 answer,
+    for Value op Value, Value op number and number op Value; backward never raises."""
+    for x in EXTREMES:
+        for y in EXTREMES:
+            with np.errstate(all="ignore"):
+                want = float(ref(np.float64(x), np.float64(y)))
+            for out in (op(Value(x), Value(y)), op(Value(x), y), op(x, Value(y))):
+                assert _same(out.data, want), (name, x, y, out.data, want)
+                out.backward()  # gradients may be inf or nan, never an exception
+
+
+@pytest.mark.parametrize("name, op, ref", UNARY)
+def test_extreme_unary_inputs_follow_numpy_float64(name, op, ref):
+    for x in EXTREMES:
+        with np.errstate(all="ignore"):
+            want = float(ref(np.float64(x)))
+        out = op(Value(x))
+        assert _same(out.data, want), (name, x, out.data, want)
+        out.backward()
