@@ -456,6 +456,7 @@ INF, NAN = math.inf, math.nan
         (lambda x: x**-1, (-0.0, -INF), -INF),
         (lambda x: x**-2, (0.0, INF), -INF),
         (lambda x: 0.0**x, (2.0, 0.0), 0.0),
+        (lambda x: 0.0**x, (-1.0, INF), -INF),  # inf * log(0), as PyTorch
         (lambda x: x.abs(), (0.0, 0.0), 0.0),
         (lambda x: x.abs(), (-1e4, 1e4), -1.0),
         (lambda x: x + 1.0, (NAN, NAN), 1.0),
