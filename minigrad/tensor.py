@@ -440,14 +440,15 @@ class Tensor:
     def _binary(self, other, forward, back, op, reverse=False):
         """Shared code of the elementwise binary ops.
 
-        ``back(g, a, b, out)`` returns (grad_a, grad_b) as numpy arrays (None where the
-        input does not need one). ``a``/``b`` are numpy arrays or Python numbers.
+        ``forward(a, b)`` is the numpy ufunc; ``back(g, a, b, out, need)`` returns
+        (grad_a, grad_b) as numpy arrays, None where ``need`` says the input needs none.
+        ``a``/``b`` are numpy arrays or Python numbers (a number is a constant that keeps
+        the tensor's dtype: ``float32 * 2.5`` stays float32). ``reverse`` is for
+        ``number - tensor`` and the like.
         """
         if isinstance(other, Tensor):
             o, odata = other, other.data
         elif _is_number(other):
-            if isinstance(other, complex):
-                return NotImplemented
             o, odata = None, float(other) if not isinstance(other, (int, np.integer)) else other
         elif isinstance(other, (np.ndarray, list, tuple)):
             o = Tensor(other)
