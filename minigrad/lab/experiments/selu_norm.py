@@ -46,8 +46,10 @@ __all__ = [
     "layer_statistics",
     "moment_map",
     "moment_map_jacobian",
+    "predicted_statistics",
     "selu_constants_closed_form",
     "selu_constants_newton",
+    "selu_gradient_factor",
 ]
 
 #: The constants as printed in the authors' code and in PyTorch's documentation.
@@ -157,6 +159,29 @@ def moment_map_jacobian(mu=0.0, nu=1.0, omega=0.0, tau=1.0, h=1e-6) -> np.ndarra
         lo = moment_map(mu - dm, nu - dn, omega, tau)
         J[:, j] = (np.array(hi) - np.array(lo)) / (2 * h)
     return J
+
+
+def predicted_statistics(depth, input_mean=0.0, input_var=1.0):
+    """Per-layer (means, variances) of a wide SELU/LeCun network, from the moment map.
+
+    With LeCun-normal weights each unit's weights sum to omega_j ~ N(0, 1) and their
+    squares to about 1, so over all units the pre-activations of a layer whose inputs have
+    mean mu and variance nu are N(0, nu + mu^2). Iterating :func:`moment_map` with that
+    input gives the infinite-width prediction for :func:`layer_statistics`.
+    """
+    means, variances = np.empty(depth + 1), np.empty(depth + 1)
+    means[0], variances[0] = input_mean, input_var
+    for layer in range(depth):
+        mu, nu = means[layer], variances[layer]
+        means[layer + 1], variances[layer + 1] = moment_map(0.0, nu + mu * mu)
+    return means, variances
+
+
+def selu_gradient_factor(alpha=PUBLISHED_ALPHA, lam=PUBLISHED_LAMBDA) -> float:
+    """sqrt(E[selu'(z)^2]) for z ~ N(0, 1): the back-propagation factor per layer at the
+    fixed point, with LeCun weights (n Var(W) = 1)."""
+    d = lambda z: lam * np.where(z > 0, 1.0, alpha * np.exp(np.minimum(z, 0.0)))
+    return math.sqrt(gaussian_expectation(lambda z: d(z) ** 2))
 
 
 # ---------------------------------------------------------------- deep forward passes
