@@ -1,0 +1,165 @@
+"""Statistics of the data entering each layer (sections 5.1, 5.7 and 5.10 of the source).
+
+- :func:`layer_statistics`: one forward pass through a deep fully connected stack; per
+  layer the mean, standard deviation, fraction of positive and of exactly-zero outputs,
+  and the excess kurtosis of the pre-activations (0 for a normal distribution).
+- :func:`raw_and_standardised`: a 2-D dataset whose features have a large offset and
+  unequal scales, and the same data standardised (the "before and after" of 5.1).
+- :func:`training_drift`: how the statistics of each hidden layer move during training
+  (the "internal covariate shift" of Ioffe & Szegedy, 2015).
+- :func:`sparse_matmul_times`: dense matrix product against one that skips the zero
+  inputs, as the fraction of zeros grows (the cost side of 5.7's sparsity claim).
+
+Example
+-------
+>>> s = layer_statistics("relu", depth=3, width=32, n_samples=64)
+>>> bool(0.3 < s.zeros[0] < 0.7)       # about half of a ReLU layer is exactly zero
+True
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._common import BEST_INIT, forward, init_weights
+
+__all__ = [
+    "LayerStats",
+    "excess_kurtosis",
+    "layer_statistics",
+    "raw_and_standardised",
+    "sparse_matmul_times",
+    "standardise",
+    "training_drift",
+]
+
+
+@dataclass(frozen=True)
+class LayerStats:
+    """Per-layer statistics of one forward pass (index 0 = the layer next to the input)."""
+
+    activation: str
+    mean: np.ndarray            #: mean of the layer's outputs f(z) over samples and units
+    std: np.ndarray             #: their standard deviation
+    positive: np.ndarray        #: fraction of outputs > 0
+    zeros: np.ndarray           #: fraction of outputs exactly == 0
+    pre_mean: np.ndarray        #: mean of the pre-activations z
+    pre_std: np.ndarray         #: std of the pre-activations z
+    pre_kurtosis: np.ndarray    #: excess kurtosis of z (0 for a normal distribution)
+    unit_mean_spread: np.ndarray  #: std over units of each unit's mean output
+
+
+def excess_kurtosis(a) -> float:
+    """E[(a - mean)^4] / Var(a)^2 - 3 over all entries: 0 for a normal sample, -1.2 for a
+    uniform one, -2 for two equally likely values."""
+    a = np.asarray(a, dtype=float).ravel()
+    c = a - a.mean()
+    v = np.mean(c ** 2)
+    return float(np.mean(c ** 4) / v ** 2 - 3.0) if v > 0 else float("nan")
+
+
+def standardise(X, stats_from=None):
+    """``(X - mean) / std`` per feature, the statistics taken from ``stats_from`` (default X)."""
+    X = np.asarray(X, dtype=float)
+    ref = X if stats_from is None else np.asarray(stats_from, dtype=float)
+    return (X - ref.mean(axis=0)) / ref.std(axis=0)
+
+
+def raw_and_standardised(n_samples=256, offset=(4.0, 8.0), scale=(1.0, 5.0), seed=0):
+    """The two-moons data with features ``offset + scale * x`` (not centred, unequal
+    scales), and the same data standardised. Returns ``(X_raw, X_std, y)``."""
+    from ...data import make_moons
+    X, y = make_moons(n_samples, noise=0.1, seed=seed)
+    raw = np.asarray(offset) + np.asarray(scale) * X
+    return raw, standardise(raw), y
+
+
+def layer_statistics(activation, X=None, depth=8, width=64, n_samples=256, init="best",
+                     bias=0.0, seed=0) -> LayerStats:
+    """One forward pass of ``X`` (default: standard normal inputs of dimension ``width``)
+    through ``depth`` layers ``h_l = f(h_{l-1} W_l^T + b)``, weights from ``init``
+    (``"best"``: the activation's usual one), biases ``bias``. No training."""
+    if init == "best":
+        init = BEST_INIT.get(activation, "he")
+    rng = np.random.default_rng(seed)
+    if X is None:
+        X = np.random.default_rng([seed, 1]).standard_normal((n_samples, width))
+    f = forward(activation)
+    h = np.asarray(X, dtype=float)
+    rows = []
+    with np.errstate(over="ignore", invalid="ignore"):
+        for _ in range(depth):
+            W = init_weights(init, (width, h.shape[1]), rng)
+            z = h @ W.T + bias
+            h = np.asarray(f(z), dtype=float)
+            rows.append((h.mean(), h.std(), np.mean(h > 0), np.mean(h == 0), z.mean(), z.std(),
+                         excess_kurtosis(z), h.mean(axis=0).std()))
+    cols = [np.array(c) for c in zip(*rows)]
+    return LayerStats(activation, *cols)
+
+
+def training_drift(activation="relu", hidden=(32, 32, 32), steps=300, lr=0.05, every=10,
+                   optimizer="sgd", standardise_inputs=True, n_samples=256, seed=0) -> dict:
+    """Train an MLP on two moons; every ``every`` steps record, on a fixed probe (the whole
+    training set), each hidden layer's mean and std of the pre-activations z.
+
+    Returns ``steps`` (n_records,), ``mean`` and ``std`` (n_records, n_layers), ``loss``
+    (steps,), and ``batch_mean_spread`` (n_layers,): the std, over 16 random mini-batches
+    of 32 samples, of each layer's mean z at initialisation (how much the statistics of a
+    layer's input vary from batch to batch without any training)."""
+    from .small_mlp import MLP, train
+
+    raw, std_X, y = raw_and_standardised(n_samples, seed=seed)
+    X = std_X if standardise_inputs else raw
+    net = MLP((2, *hidden, 1), activation, seed=seed)
+    rec_steps, means, stds = [], [], []
+
+    def record(step, model):
+        _, pre, _ = model(X, keep=True)
+        rec_steps.append(step)
+        means.append([z.mean() for z in pre])
+        stds.append([z.std() for z in pre])
+
+    rng = np.random.default_rng([seed, 5])
+    batch_means = []
+    for _ in range(16):
+        idx = rng.choice(n_samples, 32, replace=False)
+        _, pre, _ = net(X[idx], keep=True)
+        batch_means.append([z.mean() for z in pre])
+    hist = train(net, X, y, task="binary", steps=steps, lr=lr, optimizer=optimizer,
+                 seed=seed, every=every, callback=record)
+    return {"steps": np.array(rec_steps), "mean": np.array(means), "std": np.array(stds),
+            "loss": hist["loss"], "batch_mean_spread": np.array(batch_means).std(axis=0)}
+
+
+def sparse_matmul_times(zero_fractions=(0.0, 0.5, 0.9, 0.99), n_samples=64, width=512,
+                        repeat=5, seed=0) -> dict:
+    """Time ``H @ W`` for an input ``H`` (n_samples, width) with a given fraction of exact
+    zeros, two ways: numpy's dense product (which multiplies the zeros too), and a product
+    that skips them (for each sample, ``H[i, nz] @ W[nz]`` over its non-zero entries only).
+
+    Returns ``zero_fractions``, ``dense`` and ``skip`` (best of ``repeat`` timings, seconds)
+    and ``max_error`` (largest difference between the two results)."""
+    rng = np.random.default_rng(seed)
+    W = rng.standard_normal((width, width))
+    dense_t, skip_t, err = [], [], 0.0
+    for frac in zero_fractions:
+        H = np.abs(rng.standard_normal((n_samples, width)))
+        H[rng.random(H.shape) < frac] = 0.0
+        nz = [np.flatnonzero(row) for row in H]
+        best_d = best_s = np.inf
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            D = H @ W
+            t1 = time.perf_counter()
+            S = np.stack([H[i, idx] @ W[idx] for i, idx in enumerate(nz)])
+            t2 = time.perf_counter()
+            best_d, best_s = min(best_d, t1 - t0), min(best_s, t2 - t1)
+        err = max(err, float(np.max(np.abs(D - S))))
+        dense_t.append(best_d)
+        skip_t.append(best_s)
+    return {"zero_fractions": np.asarray(zero_fractions), "dense": np.array(dense_t),
+            "skip": np.array(skip_t), "max_error": err}
