@@ -11,7 +11,7 @@
 Example
 -------
 >>> s = weight_gradient_signs("relu", batch_sizes=(1,), n_batches=20)
->>> s["one_sign"][0]                    # one example: every unit's gradients share a sign
+>>> float(s["one_sign"][0])             # one example: every unit's gradients share a sign
 1.0
 """
 
