@@ -41,7 +41,10 @@ _MINUS_ONE = (-1.0,)
 
 
 def _as_float(x):
-    """Return ``x`` as a Python float; TypeError naming the type if it is not a real number."""
+    """Return ``x`` as a Python float; TypeError naming the type if it is not a real number.
+
+    Accepts int, float, bool, numpy scalars and 0-d numpy arrays of a real dtype.
+    """
     if type(x) is float:
         return x
     if isinstance(x, Real):
@@ -49,6 +52,8 @@ def _as_float(x):
             return float(x)
         except OverflowError:  # an int too large for a float
             return _INF if x > 0 else -_INF
+    if type(x).__module__ == "numpy" and x.shape == () and x.dtype.kind in "biuf":
+        return float(x)  # a 0-d numpy array
     raise TypeError(
         f"Value needs a real number (int or float), got {type(x).__name__}: {x!r}"
     )

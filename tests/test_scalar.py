@@ -120,6 +120,7 @@ def test_numpy_scalars_on_either_side():
     assert type(np.float64(1.0) + a) is Value and type(np.float64(1.0) - a) is Value
     assert type(np.float64(1.0) / a) is Value and type(np.float64(2.0) ** a) is Value
     assert Value(np.float64(2.5)).data == 2.5 and type(Value(np.int64(2)).data) is float
+    assert Value(np.array(1.5)).data == 1.5 and type(Value(np.array(1.5)).data) is float
 
 
 def test_node_used_twice():
@@ -501,7 +502,10 @@ def test_value_power_value_edge_cases():
 
 
 # ---------------------------------------------------------------------- bad input
-@pytest.mark.parametrize("bad", ["1.0", None, [1.0], 1 + 2j, object(), np.array([1.0, 2.0])])
+@pytest.mark.parametrize(
+    "bad", ["1.0", None, [1.0], 1 + 2j, object(), np.array([1.0, 2.0]), np.array("a"),
+            np.array(1 + 1j), np.array([1.0]), Value(1.0)],
+)
 def test_non_numeric_data_is_a_type_error(bad):
     with pytest.raises(TypeError, match="real number"):
         Value(bad)
