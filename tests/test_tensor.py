@@ -787,3 +787,48 @@ def test_float32_gradients_match_float64():
         grads[dt] = (x.grad, w.grad)
     for g32, g64 in zip(grads[np.float32], grads[np.float64]):
         np.testing.assert_allclose(g32, g64, rtol=2e-4, atol=1e-5)
+
+
+EXTREMES = np.array([-np.inf, -1e4, -1.0, 0.0, 1.0, 1e4, np.inf, np.nan])
+EXTREME_OPS = {
+    "exp": lambda x: x.exp(), "log": lambda x: x.log(), "sqrt": lambda x: x.sqrt(),
+    "abs": lambda x: abs(x), "neg": lambda x: -x, "square": lambda x: x ** 2,
+    "cube": lambda x: x ** 3, "pow_half": lambda x: x ** 0.5, "recip": lambda x: 1 / x,
+    "rpow": lambda x: 2 ** x, "self_pow": lambda x: x ** x, "mul_self": lambda x: x * x,
+    "div_self": lambda x: x / x, "sub_self": lambda x: x - x, "clip": lambda x: x.clip(-1, 1),
+    "maximum": lambda x: maximum(x, 0.0), "minimum": lambda x: minimum(x, x * 2),
+    "where": lambda x: where(x.data > 0, x, -x),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXTREME_OPS))
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_extreme_inputs_propagate_nan_without_warnings(name, dtype):
+    """±inf, ±1e4, 0 and NaN: no warning (any RuntimeWarning fails), NaN in -> NaN out,
+    and finite inputs with a finite true result give a finite result."""
+    x = Tensor(EXTREMES, requires_grad=True, dtype=dtype)
+    y = EXTREME_OPS[name](x)
+    assert y.dtype == dtype
+    y.backward(np.ones(y.shape))
+    assert np.isnan(y.data[-1])
+    if name not in ("clip", "maximum", "minimum", "where",     # masks: PyTorch's rules
+                    "neg", "sub_self"):                        # constant derivatives
+        assert np.isnan(x.grad[-1])
+    with np.errstate(all="ignore"):
+        ref = EXTREME_OPS[name](Tensor(np.array([-1.0, 0.5, 1.0, 2.0], dtype=dtype))).data
+    assert np.all(np.isfinite(ref[[0, 2, 3]])) or name in ("log", "sqrt", "pow_half",
+                                                           "self_pow")
+
+
+@pytest.mark.parametrize("reduce", ["sum", "mean", "max", "min", "var", "std"])
+def test_extreme_inputs_through_reductions(reduce):
+    x = Tensor(EXTREMES[:-1], requires_grad=True)           # no NaN: inf - inf is NaN anyway
+    y = getattr(x, reduce)()
+    y.backward()
+    expected = {"sum": np.nan, "mean": np.nan, "max": np.inf, "min": -np.inf,
+                "var": np.nan, "std": np.nan}[reduce]       # inf + (-inf) = NaN
+    np.testing.assert_array_equal(y.data, expected)
+    big = Tensor([1e4, -1e4, 3e4], requires_grad=True)
+    z = getattr(big, reduce)()
+    z.backward()
+    assert np.isfinite(z.item()) and np.all(np.isfinite(big.grad))
