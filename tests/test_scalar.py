@@ -203,7 +203,8 @@ def _extend(children):
     return st.one_of(
         st.tuples(st.sampled_from(["add", "sub", "mul", "div", "vpow"]), children, children),
         st.tuples(
-            st.sampled_from(["neg", "exp", "log", "sq", "cube", "sqrt1", "abs"]), children
+            st.sampled_from(["neg", "exp", "log", "sq", "cube", "sqrt1", "abs", "reuse"]),
+            children,
         ),
         st.tuples(st.sampled_from(["radd", "rsub", "rmul", "rdiv", "npow"]), CONSTS, children),
     )
@@ -261,6 +262,7 @@ def evaluate(e, xs):
         "sq": lambda: a**2,
         "cube": lambda: a**3,
         "sqrt1": lambda: (a * a + 1) ** 0.5,
+        "reuse": lambda: a * a - a * 0.5 + a,  # one inner node used four times
     }[op]()
 
 
