@@ -168,3 +168,10 @@ def test_make_task_splits_are_disjoint_and_seeded():
     np.testing.assert_array_equal(a[0], b[0])
     assert a[0].shape == a[2].shape == (200, 2)
     assert not np.any(np.all(a[0][:, None, :] == a[2][None, :, :], axis=2))
+
+
+def test_output_correlation_one_sided_cuts_negative_correlation():
+    r = nz.output_correlation(["identity", "relu", "tanh"], rhos=(-1.0, 1.0), n=20000)
+    np.testing.assert_allclose(r["identity"], [-1.0, 1.0], atol=1e-9)
+    assert r["relu"][0] == pytest.approx(-1.0 / (np.pi - 1.0), abs=0.02)
+    assert r["tanh"][0] < -0.99

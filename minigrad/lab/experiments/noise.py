@@ -6,7 +6,8 @@ own variance, is the *noise gain* of the activation at ``z`` (about ``f'(z)^2`` 
 noise). :func:`noise_gain` measures it by Monte Carlo for a grid of clean values,
 :func:`noise_by_sign` summarises it over a layer whose clean pre-activations are standard
 normal, split by the sign of the clean value (negative = "the unit's concept is absent"),
-and :func:`absent_concept_spread` measures how much the *values* of absent-concept inputs
+:func:`output_correlation` measures how correlated two units' outputs are when their
+pre-activations are, and :func:`absent_concept_spread` measures how much the *values* of absent-concept inputs
 still differ after the activation (the source's "-5 versus -10").
 
 Example
@@ -22,7 +23,8 @@ import numpy as np
 
 from ._common import derivative, forward
 
-__all__ = ["absent_concept_spread", "noise_by_sign", "noise_gain", "side_slopes"]
+__all__ = ["absent_concept_spread", "noise_by_sign", "noise_gain", "output_correlation",
+           "side_slopes"]
 
 
 def noise_gain(activation, z_values, sigma=0.1, n=4000, seed=0) -> np.ndarray:
@@ -82,4 +84,23 @@ def side_slopes(activations, far=(5.0, 20.0)) -> dict:
         with np.errstate(over="ignore"):
             out[name] = {"left": tuple(float(v) for v in np.abs(df(-x))),
                          "right": tuple(float(v) for v in np.abs(df(x)))}
+    return out
+
+
+def output_correlation(activations, rhos=(-1.0, -0.5, 0.0, 0.5, 1.0), n=50000, seed=0) -> dict:
+    """Correlation of f(z1) and f(z2) when (z1, z2) are standard normal with correlation
+    rho: ``{name: array over rhos}``. For the identity it is rho itself; a one-sided
+    activation cuts the negative correlations down (when one unit is on, the other is
+    mostly at its floor), a two-sided odd one such as tanh keeps them."""
+    rng = np.random.default_rng(seed)
+    a, b = rng.standard_normal((2, n))
+    out = {}
+    for name in activations:
+        f = forward(name)
+        row = []
+        for r in rhos:
+            z1, z2 = a, r * a + np.sqrt(max(0.0, 1.0 - r * r)) * b
+            with np.errstate(over="ignore"):
+                row.append(float(np.corrcoef(f(z1), f(z2))[0, 1]))
+        out[name] = np.array(row)
     return out
