@@ -44,6 +44,7 @@ __all__ = [
     "gaussian_expectation",
     "layer_activations",
     "layer_statistics",
+    "layer_statistics_many",
     "moment_map",
     "moment_map_jacobian",
     "predicted_statistics",
@@ -202,23 +203,61 @@ def _inputs(seed, n_samples, width, mean, var):
     return (mean + math.sqrt(var) * x).astype(np.float32)
 
 
-def _run(activation, init, depth, width, n_samples, seed, input_mean, input_var, keep,
-         dropout=None):
-    """Forward pass; calls keep(layer, h) for the input (layer 0) and every layer."""
-    if init == "best":
-        init = BEST_INIT[activation]
-    f = forward(activation)
-    scale = np.float32(init_std(init, width, width))
+def _run_many(configs, depth, width, n_samples, seed, keep):
+    """Forward passes of several networks at once; calls keep(i, layer, h) for network i.
+
+    ``configs`` is a list of dicts with keys ``activation``, ``init``, ``input_mean``,
+    ``input_var``, ``dropout``. All networks share the weight directions of
+    :func:`_weight_stack` (each rescaled by its initialisation), so one matrix product per
+    layer serves them all: the row blocks of the product are the networks.
+    """
+    fs, scales, rngs, blocks = [], [], [], []
+    for c in configs:
+        init = BEST_INIT[c["activation"]] if c["init"] == "best" else c["init"]
+        fs.append(forward(c["activation"]))
+        scales.append(np.float32(init_std(init, width, width)))
+        rngs.append(np.random.default_rng([seed, 2]))
+        blocks.append(_inputs(seed, n_samples, width, c["input_mean"], c["input_var"]))
     W = _weight_stack(seed, depth, width)
-    rng = np.random.default_rng([seed, 2])
-    h = _inputs(seed, n_samples, width, input_mean, input_var)
-    keep(0, h)
+    H = np.concatenate(blocks, axis=0)
+    for i in range(len(configs)):
+        keep(i, 0, H[i * n_samples:(i + 1) * n_samples])
     with np.errstate(over="ignore", invalid="ignore"):
         for layer in range(depth):
-            h = np.asarray(f((h @ W[layer]) * scale), dtype=np.float32)
-            if dropout is not None:
-                h = dropout(h, rng)
-            keep(layer + 1, h)
+            Z = H @ W[layer]
+            for i, c in enumerate(configs):
+                rows = slice(i * n_samples, (i + 1) * n_samples)
+                h = np.asarray(fs[i](Z[rows] * scales[i]), dtype=np.float32)
+                if c["dropout"] is not None:
+                    h = c["dropout"](h, rngs[i])
+                H[rows] = h
+                keep(i, layer + 1, H[rows])
+
+
+def _config(activation, init, input_mean=0.0, input_var=1.0, dropout=None):
+    return {"activation": activation, "init": init, "input_mean": input_mean,
+            "input_var": input_var, "dropout": dropout}
+
+
+def layer_statistics_many(configs, depth=100, width=500, n_samples=64, seed=0) -> list:
+    """:func:`layer_statistics` for several networks in one pass (faster: one matrix
+    product per layer for all of them). ``configs``: a list of ``(activation, init)``
+    pairs or of dicts with the keyword arguments of :func:`layer_statistics`
+    (``activation``, ``init``, and optionally ``input_mean``, ``input_var``,
+    ``dropout``). Returns a list of ``(means, variances)``, one per config, identical to
+    what :func:`layer_statistics` returns for each.
+    """
+    configs = [_config(**c) if isinstance(c, dict) else _config(*c) for c in configs]
+    means = np.empty((len(configs), depth + 1))
+    variances = np.empty((len(configs), depth + 1))
+
+    def keep(i, layer, h):
+        h64 = h.astype(np.float64)
+        means[i, layer] = h64.mean()
+        variances[i, layer] = h64.var()
+
+    _run_many(configs, depth, width, n_samples, seed, keep)
+    return [(means[i], variances[i]) for i in range(len(configs))]
 
 
 def layer_statistics(activation, init, depth=100, width=500, n_samples=64, seed=0, *,
@@ -231,17 +270,8 @@ def layer_statistics(activation, init, depth=100, width=500, n_samples=64, seed=
     activation if given (see :func:`alpha_dropout`). Returns ``(means, variances)``, two
     arrays of length depth + 1.
     """
-    means = np.empty(depth + 1)
-    variances = np.empty(depth + 1)
-
-    def keep(layer, h):
-        h64 = h.astype(np.float64)
-        means[layer] = h64.mean()
-        variances[layer] = h64.var()
-
-    _run(activation, init, depth, width, n_samples, seed, input_mean, input_var, keep,
-         dropout)
-    return means, variances
+    config = _config(activation, init, input_mean, input_var, dropout)
+    return layer_statistics_many([config], depth, width, n_samples, seed)[0]
 
 
 def layer_activations(activation, init, depth=100, width=500, n_samples=64,
@@ -253,12 +283,12 @@ def layer_activations(activation, init, depth=100, width=500, n_samples=64,
         raise ValueError(f"layers must lie in 0..{depth}, got {sorted(wanted)}")
     out = {}
 
-    def keep(layer, h):
+    def keep(i, layer, h):
         if layer in wanted:
             out[layer] = h.copy()
 
-    _run(activation, init, depth, width, n_samples, seed, input_mean, input_var, keep,
-         dropout)
+    _run_many([_config(activation, init, input_mean, input_var, dropout)], depth, width,
+              n_samples, seed, keep)
     return out
 
 
@@ -299,10 +329,8 @@ def standard_dropout(p):
 def dropout_statistics(p=0.1, depth=100, width=500, n_samples=64, seed=0):
     """Per-layer (means, variances) of a SELU/LeCun net with alpha dropout, with standard
     dropout, and without dropout: a dict ``{"alpha": ..., "standard": ..., "none": ...}``."""
-    return {
-        "alpha": layer_statistics("selu", "lecun", depth, width, n_samples, seed,
-                                  dropout=alpha_dropout(p)),
-        "standard": layer_statistics("selu", "lecun", depth, width, n_samples, seed,
-                                     dropout=standard_dropout(p)),
-        "none": layer_statistics("selu", "lecun", depth, width, n_samples, seed),
-    }
+    kinds = {"alpha": alpha_dropout(p), "standard": standard_dropout(p), "none": None}
+    stats = layer_statistics_many(
+        [{"activation": "selu", "init": "lecun", "dropout": d} for d in kinds.values()],
+        depth, width, n_samples, seed)
+    return dict(zip(kinds, stats))
