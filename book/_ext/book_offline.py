@@ -7,8 +7,8 @@ Loaded from ``_config.yml`` (``sphinx.local_extensions``). It does four small th
    inline ``const THEBE_JS_URL = ...`` script is added twice, which throws
    "Identifier 'THEBE_JS_URL' has already been declared" in the console on every page
    (and would point at unpkg.com, a CDN).
-2. Writes every MyST notebook page as ``_sources/<page>.ipynb`` (converted by jupytext,
-   without outputs: the reader runs it) and adds it to the theme's download menu.
+2. Writes every Markdown page as ``_sources/<page>.ipynb`` (converted by jupytext, without
+   outputs: the reader runs it) and adds it to the theme's download menu.
 3. Asks jupyter_client for CurveZMQ-encrypted kernel connections where the kernel
    supports them, so that ipykernel >= 7 does not print "Kernel is running over TCP
    without encryption" once per executed page.
@@ -50,12 +50,9 @@ def remove_thebe_assets(app, *args) -> None:
                 files[:] = [f for f in files if not _is_thebe(f)]
 
 
-def _is_myst_notebook(path: Path) -> bool:
-    """A Markdown page with a jupytext/kernelspec header (i.e. a MyST notebook)."""
-    if path.suffix != ".md" or not path.is_file():
-        return False
-    head = path.read_text(encoding="utf-8")[:2000]
-    return head.startswith("---") and "kernelspec:" in head
+def _is_markdown_page(path: Path) -> bool:
+    """A Markdown page (a MyST notebook, or plain MyST text: both become notebooks)."""
+    return path.suffix == ".md" and path.is_file()
 
 
 def write_ipynb(app, pagename, templatename, context, doctree) -> None:
@@ -63,13 +60,15 @@ def write_ipynb(app, pagename, templatename, context, doctree) -> None:
     if doctree is None or pagename not in app.env.found_docs:
         return
     source = Path(app.env.doc2path(pagename))
-    if not _is_myst_notebook(source):
+    if not _is_markdown_page(source):
         return
     import jupytext
     import nbformat
 
-    notebook = jupytext.read(source)
+    notebook = jupytext.read(source, fmt="md:myst")
     notebook.metadata.pop("jupytext", None)
+    notebook.metadata.setdefault("kernelspec", {"display_name": "Python 3",
+                                                "language": "python", "name": "python3"})
     for index, cell in enumerate(notebook.cells):  # stable ids: the same file every build
         cell["id"] = f"cell-{index}"
     notebook.metadata.setdefault("language_info", {"name": "python"})
