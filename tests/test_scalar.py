@@ -4,6 +4,7 @@ cases, bad input, and agreement with micrograd 0.1.0 where it is installed."""
 
 import gc
 import math
+import os
 import warnings
 
 import numpy as np
@@ -19,6 +20,11 @@ except ImportError:  # pragma: no cover
     MicroValue = None
 
 HAS_RELU = hasattr(Value, "relu")  # bound by the activation catalog (another module)
+
+# Hypothesis runs seeded (derandomize) so the suite is reproducible; for a bug hunt run
+# MINIGRAD_HYPOTHESIS_EXAMPLES=5000 MINIGRAD_HYPOTHESIS_RANDOM=1 pytest tests/test_scalar.py
+N_EXAMPLES = int(os.environ.get("MINIGRAD_HYPOTHESIS_EXAMPLES", "150"))
+DERANDOMIZE = not os.environ.get("MINIGRAD_HYPOTHESIS_RANDOM")
 
 
 @pytest.fixture(autouse=True)
@@ -269,7 +275,8 @@ def evaluate(e, xs):
 XS = st.lists(st.floats(-2.0, 2.0, allow_nan=False), min_size=3, max_size=3)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=N_EXAMPLES, deadline=None, derandomize=DERANDOMIZE,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(EXPR, XS)
 def test_random_expressions_match_floats_and_finite_differences(expr, xs):
     try:
@@ -295,7 +302,8 @@ def test_random_expressions_match_floats_and_finite_differences(expr, xs):
         assert abs(g - fd) <= 1e-4 * max(1.0, abs(g), abs(fd)), (i, g, fd)
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=N_EXAMPLES, deadline=None, derandomize=DERANDOMIZE,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(EXPR, XS)
 def test_value_and_tensor_agree(expr, xs):
     """The same expression on Values and on 0-d Tensors: same data, same gradients."""
@@ -343,7 +351,7 @@ def evaluate_micro(e, xs):
 
 
 @pytest.mark.skipif(MicroValue is None, reason="micrograd not installed (bench dependency)")
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=N_EXAMPLES, deadline=None, derandomize=DERANDOMIZE)
 @given(st.recursive(LEAF, _micro_extend, max_leaves=10), XS)
 def test_same_data_and_grads_as_micrograd(expr, xs):
     ours = [Value(x) for x in xs]
