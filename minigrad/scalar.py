@@ -15,7 +15,7 @@ Differences from micrograd 0.1.0 (the API is the same; micrograd code runs uncha
 - no ``_backward`` closure: a node never refers to itself, so a graph has no reference
   cycles and is freed by reference counting as soon as it is dropped;
 - an iterative topological sort: no RecursionError (micrograd fails at about 995 ops);
-- ``__slots__``, plain Python floats and :mod:`math`: about ten times faster on
+- ``__slots__``, plain Python floats and :mod:`math`: 8 to 11 times faster on
   micrograd's own demo step (``bench/bench_scalar.py``);
 - ``Value ** Value``, ``number ** Value``, ``exp``, ``log``, ``abs`` and true division;
   the activation methods (``relu``, ``tanh``, ``sigmoid``, ``elu``, ...) are attached by
