@@ -38,6 +38,7 @@ __all__ = [
     "ACTIVATIONS",
     "BEST_INIT",
     "GradientFlow",
+    "factor_markdown",
     "factor_table",
     "geometric_factor",
     "gradient_flow",
@@ -352,3 +353,16 @@ def plot_layer_norms(ax, curves: dict, *, title=None, ylabel="|dL/dz| at layer l
     if title:
         ax.set_title(title)
     return ax
+
+
+def factor_markdown(table) -> str:
+    """A Markdown grid of :func:`factor_table` rows: activations down, initialisations
+    across, each cell "measured (predicted)"."""
+    acts = list(dict.fromkeys(row[0] for row in table))
+    inits = list(dict.fromkeys(row[1] for row in table))
+    cell = {(a, i): f"{m:.3f} ({p:.3f})" for a, i, m, p in table}
+    lines = ["| activation | " + " | ".join(inits) + " |",
+             "|---" * (len(inits) + 1) + "|"]
+    lines += ["| " + a + " | " + " | ".join(cell.get((a, i), "") for i in inits) + " |"
+              for a in acts]
+    return "\n".join(lines)
