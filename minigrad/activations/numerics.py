@@ -144,53 +144,157 @@ _INV_SQRT2 = 0.70710678118654752440
 def ndtr(x):
     r"""Standard normal CDF :math:`\Phi(x) = \tfrac12 \operatorname{erfc}(-x/\sqrt2)`.
 
-    Accurate to about 1e-15 relative in both tails: the left tail through erfc, with
-    :math:`e^{-x^2/2}` computed from x itself (not from the rounded x/sqrt 2, whose error
-    would be amplified by 2 y^2 ~ 1e3 near the underflow).
+    Accurate to about 1e-15 relative in both tails: the left tail through Cody's erfc
+    approximations, with :math:`e^{-x^2/2}` computed from x itself (not from the rounded
+    x/sqrt 2, whose error would be amplified by 2 y^2 ~ 1e3 near the underflow).
+    Vectorised without masks or fancy indexing (each of Cody's three rational functions
+    is evaluated on the clipped argument and the right one selected), which is what
+    makes GELU fast.
     """
     xa = np.asarray(x, dtype=np.float64)
-    y = np.abs(xa) * _INV_SQRT2
-    out = np.empty_like(y)
-    small = y <= _THRESH
-    out[small] = 0.5 + 0.5 * _erf_small(xa[small] * _INV_SQRT2)
-    rest = ~small & ~np.isnan(y)
-    if np.any(rest):
-        xr = np.clip(xa[rest], -60.0, 60.0)       # Phi is 0 / 1 in float64 beyond
-        half_tail = 0.5 * _erfc_pos(y[rest], gauss=_exp_mhalfsq(xr))
-        out[rest] = np.where(xr < 0, half_tail, 1.0 - half_tail)
-    out[np.isnan(y)] = np.nan
-    return out if out.ndim else out[()]
+    if xa.ndim == 0:
+        return _ndtr_flat(xa.reshape(1))[0]
+    if xa.size <= _CHUNK:
+        return _ndtr_flat(xa)
+    flat = xa.ravel()
+    out = np.empty_like(flat)
+    for i in range(0, flat.size, _CHUNK):   # cache-sized blocks: ~3x faster than whole
+        out[i:i + _CHUNK] = _ndtr_flat(flat[i:i + _CHUNK])
+    return out.reshape(xa.shape)
+
+
+_CHUNK = 65536
+
+
+def _ndtr_flat(xa):
+    """ndtr on an array (see :func:`ndtr`)."""
+    y = np.abs(xa)
+    y *= _INV_SQRT2
+    # |y| <= 0.46875: Phi = 1/2 + erf(x/sqrt2)/2 with erf = t A(t^2)/B(t^2)
+    t = np.clip(xa, -_THRESH / _INV_SQRT2, _THRESH / _INV_SQRT2)
+    t *= _INV_SQRT2
+    t2 = t * t
+    num = _A[4] * t2
+    den = t2 + _B[0]
+    num += _A[0]
+    for i in range(1, 4):
+        num *= t2
+        num += _A[i]
+        if i < 3:
+            den *= t2
+            den += _B[i]
+    den *= t2
+    den += _B[3]
+    small = num
+    small *= t
+    small /= den
+    small *= 0.5
+    small += 0.5
+    # 0.46875 < y <= 4: erfc(y) e^{y^2} = C(y)/D(y)
+    ym = np.clip(y, _THRESH, 4.0)
+    num, den = _cd_ratio(ym)
+    mid = num
+    mid /= den
+    # y > 4: erfc(y) e^{y^2} = (1/sqrt(pi) - z P(z)/Q(z)) / y, z = 1/y^2
+    if np.any(y > 4.0):
+        yb = np.clip(y, 4.0, _XBIG)
+        z = yb * yb
+        np.reciprocal(z, out=z)
+        pn, pd = _pq_ratio(z)
+        pn *= z
+        pn /= pd
+        np.subtract(_SQRPI, pn, out=pn)
+        pn /= yb
+        mid = np.where(y > 4.0, pn, mid)
+    # Phi(-|x|) = erfc(y)/2 = e^{-x^2/2} R / 2, then Phi(x) = 1 - Phi(-|x|) for x >= 0
+    half = _exp_mhalfsq(np.clip(xa, -60.0, 60.0))
+    half *= mid
+    half *= 0.5
+    up = 1.0 - 2.0 * half
+    up *= xa >= 0
+    half += up
+    # blend in the small-|x| branch (exact where it is not used)
+    sel = y <= _THRESH
+    small -= half
+    small *= sel
+    half += small
+    return half
+
+
+def _cd_ratio(y):
+    num = _C[8] * y
+    den = y + _D[0]
+    num += _C[0]
+    for i in range(1, 8):
+        num *= y
+        num += _C[i]
+        if i < 7:
+            den *= y
+            den += _D[i]
+    den *= y
+    den += _D[7]
+    return num, den
+
+
+def _pq_ratio(z):
+    num = _P[5] * z
+    den = z + _Q[0]
+    num += _P[0]
+    for i in range(1, 5):
+        num *= z
+        num += _P[i]
+        if i < 4:
+            den *= z
+            den += _Q[i]
+    den *= z
+    den += _Q[4]
+    return num, den
+
+
+def _exp_pair(x):
+    """(e^{min(x,0)}, e^{-max(x,0)}): both <= 1, so neither overflows; their sum is
+    1 + e^{-|x|}. The two-branch formulas below are written with them instead of
+    ``np.where`` (a select on a random mask is ~8x slower than an exp in numpy)."""
+    a = np.minimum(x, 0.0)
+    np.exp(a, out=a) if isinstance(a, np.ndarray) else None
+    b = np.maximum(x, 0.0)
+    if isinstance(b, np.ndarray):
+        np.negative(b, out=b)
+        np.exp(b, out=b)
+        return a, b
+    return np.exp(a), np.exp(-b)
 
 
 def sigmoid(x):
     r"""Logistic sigmoid :math:`\sigma(x) = 1/(1+e^{-x})`, two-branch and overflow-free.
 
-    With :math:`e = e^{-|x|}`: :math:`\sigma(x) = 1/(1+e)` for x >= 0 and :math:`e/(1+e)`
-    for x < 0, so exp never sees a large positive argument.
+    :math:`\sigma(x) = a/(a+b)` with :math:`a = e^{\min(x,0)}`, :math:`b =
+    e^{-\max(x,0)}`: that is :math:`1/(1+e^{-x})` for x >= 0 and :math:`e^x/(1+e^x)` for
+    x < 0, so exp never sees a large positive argument and both tails keep their
+    relative accuracy.
     """
     x = np.asarray(x)
-    e = np.exp(-np.abs(x))
-    num = np.where(x >= 0, 1.0, e)  # NaN: e is NaN, so num is NaN
-    e += 1.0
-    num /= e
-    return num if num.ndim else num[()]
+    a, b = _exp_pair(x)
+    b += a
+    a /= b
+    return a if a.ndim else a[()]
 
 
 def sigmoid_pair(x):
     r"""Return (:math:`\sigma(x)`, :math:`\sigma(-x)`), both to full relative accuracy.
 
     :math:`\sigma(-x) = 1 - \sigma(x)` loses all digits when :math:`\sigma(x)` is close
-    to 1; here both come from :math:`e = e^{-|x|}` without subtraction.
+    to 1; here :math:`\sigma(x) = a/(a+b)`, :math:`\sigma(-x) = b/(a+b)` (see
+    :func:`sigmoid`), without subtraction.
     """
     x = np.asarray(x)
-    e = np.exp(-np.abs(x))
-    d = 1.0 + e
-    a = 1.0 / d
-    b = e / d
-    pos = x >= 0
-    s = np.where(pos, a, b)
-    t = np.where(pos, b, a)
-    return s, t
+    a, b = _exp_pair(x)
+    r = a + b
+    np.reciprocal(r, out=r) if r.ndim else None
+    r = r if r.ndim else 1.0 / r
+    a *= r
+    b *= r
+    return (a, b) if a.ndim else (a[()], b[()])
 
 
 def softplus(x):
