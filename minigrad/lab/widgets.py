@@ -255,6 +255,18 @@ def choose(label: str, panels: dict, *, kind: str = "dropdown", index: int = 0) 
     return Explorer(box, [control], [[stack]], [link], frames, (len(names),))
 
 
+def _times(factor: float) -> str:
+    """A factor as text: 240x, 0.031x, 1e+12x -> "240\u00d7", "0.031\u00d7", "1e12\u00d7"."""
+    text = f"{factor:.2g}".replace("e+0", "e").replace("e+", "e").replace("e-0", "e-")
+    return text + "\u00d7"
+
+
+def _num(v: float, digits: int = 2) -> str:
+    """A rounded number without a negative zero."""
+    text = f"{v:.{digits}f}"
+    return text[1:] if text.startswith("-") and float(text) == 0 else text
+
+
 def _escape(text: str) -> str:
     return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
 
@@ -445,15 +457,15 @@ def activation_explorer(names=None, *, xlim=(-5.0, 5.0), n_samples: int = 20000,
             heights, _ = np.histogram(np.clip(fz, edges[0], edges[-1]), bins=edges,
                                       density=True)
             mean, std = float(fz.mean()), float(fz.std())
-            right = SvgPanel(title=f"f(z), z ~ N(0, 1): mean {mean:.2f}, std {std:.2f}",
+            right = SvgPanel(title=f"f(z), z ~ N(0, 1): mean {_num(mean)}, std {_num(std)}",
                              xlabel="f(z)", ylabel="density", ylim=(0, 1.05 * hmax),
                              xlim=(edges[0], edges[-1]), legend="upper right")
             right.bars(edges, heights, color=COLORS["f"])
             right.hline(0.0)
             alt = (f"{entry.title}{' with ' + shown if shown else ''}: f and its derivative "
                    f"on [{xlim[0]:g}, {xlim[1]:g}], and a histogram of f(z) for "
-                   f"{n_samples} samples z ~ N(0, 1), mean {mean:.2f}, standard deviation "
-                   f"{std:.2f}.")
+                   f"{n_samples} samples z ~ N(0, 1), mean {_num(mean)}, standard deviation "
+                   f"{_num(std)}.")
             return svg_figure([left, right], width=720, height=260, alt=alt)
 
         if slid:
@@ -468,3 +480,199 @@ def activation_explorer(names=None, *, xlim=(-5.0, 5.0), n_samples: int = 20000,
             panel = Explorer(w.VBox([panel]), [], [], [], [panel], ())
         panels[entry.title] = panel
     return choose("Activation", panels)
+
+
+#: The gradient-flow explorer's grid: activations, initialisations, depths.
+GRADIENT_FLOW_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "selu")
+GRADIENT_FLOW_INITS = ("normal", "uniform", "glorot", "he", "lecun")
+GRADIENT_FLOW_DEPTHS = (5, 10, 15, 20, 30, 40, 50)
+
+
+def gradient_flow_explorer(activations=GRADIENT_FLOW_ACTIVATIONS, inits=GRADIENT_FLOW_INITS,
+                           depths=GRADIENT_FLOW_DEPTHS, *, width: int = 32,
+                           n_samples: int = 64, seed: int = 0) -> Explorer:
+    """Activation x initialisation x depth -> per-layer gradient norms (and forward scale).
+
+    Each frame runs :func:`minigrad.lab.experiments.gradient_flow.gradient_flow` (one
+    forward and backward pass through ``depth`` layers of ``width`` units, ``n_samples``
+    inputs, ``seed``) and plots |dL/dz_l| per layer on a log scale next to the standard
+    deviation of each layer's activations. Layer 1 is next to the input.
+    """
+    import numpy as np
+
+    from .experiments import gradient_flow as gf
+    from .plotting import COLORS, SvgPanel, svg_figure
+
+    inits_label = {"normal": "N(0, 1)", "uniform": "uniform \u00b11/\u221an",
+                   "glorot": "Glorot", "he": "He", "lecun": "LeCun"}
+
+    def render(activation, init, depth):
+        r = gf.gradient_flow(activation, init, depth=depth, width=width,
+                             n_samples=n_samples, seed=seed)
+        layers = np.arange(1, depth + 1)
+        with np.errstate(all="ignore"):
+            g = np.where(np.isfinite(r.preact_grad_norms), r.preact_grad_norms, np.nan)
+            ratio = g[0] / g[-1]
+            factor = ratio ** (1.0 / max(depth - 1, 1)) if np.isfinite(ratio) else np.nan
+        if np.isfinite(ratio) and ratio > 0:
+            verdict = (f"layer 1 gets {_times(ratio)} the top layer's gradient "
+                       f"({_times(factor)} per layer)")
+        else:
+            verdict = "the gradient overflows or vanishes to 0"
+        left = SvgPanel(title="gradient norm |dL/dz| per layer", xlabel="layer (1 = input side)",
+                        ylog=True, xlim=(0.5, depth + 0.5), legend="lower right")
+        left.hline(float(g[-1]) if np.isfinite(g[-1]) else 1.0, label="top layer")
+        left.line(layers, g, color=COLORS["f"], markers=depth <= 20, label=activation)
+        a = np.asarray(r.activation_std, dtype=float)
+        right = SvgPanel(title="std of activations per layer", xlabel="layer",
+                         ylog=True, xlim=(0.5, depth + 0.5))
+        right.line(layers, np.where(a > 0, a, np.nan), color=COLORS["df"],
+                   markers=depth <= 20, label=activation)
+        title = f"{activation}, {inits_label.get(init, init)} init, {depth} layers: {verdict}"
+        alt = (f"Gradient norms per layer for {activation} with {inits_label.get(init, init)} "
+               f"initialisation and {depth} layers (log scale): {verdict}. Right: the "
+               f"standard deviation of each layer's activations.")
+        return svg_figure([left, right], width=760, height=290, alt=alt, title=title)
+
+    return explorer([Control("activation", list(activations)),
+                     Control("initialisation",
+                             [(inits_label.get(i, i), i) for i in inits], kind="buttons",
+                             index=list(inits).index("glorot") if "glorot" in inits else 0),
+                     Control("depth", list(depths), kind="slider", format="{:d}",
+                             index=list(depths).index(10) if 10 in depths else 0)],
+                    render)
+
+
+def maxout_explorer(targets=("square", "abs", "relu", "exp", "sin"), ks=range(1, 9), *,
+                    interval=(-2.0, 2.0), seed: int = 0) -> Explorer:
+    """Target x number of pieces k -> the fitted maxout unit and its error.
+
+    All units are trained at once by :func:`minigrad.lab.experiments.maxout_fit.
+    fit_maxout_many` (Adam on the mean squared error, ``seed``). Each frame shows the
+    target, the fitted ``max_j(w_j x + b_j)`` and its k lines, and the error along x with
+    the uniform (max) error; for ``square`` also the best possible uniform error
+    ``a^2 / (2 k^2)``.
+    """
+    import numpy as np
+
+    from .experiments import maxout_fit as mf
+    from .plotting import COLORS, SvgPanel, svg_figure
+
+    ks = [int(k) for k in ks]
+    fits = mf.fit_maxout_many(list(targets), ks, interval, seed)
+    lo, hi = interval
+    limits = {}
+    for t in targets:
+        ys = np.concatenate([fits[(t, k)].y_true for k in ks] + [fits[(t, k)].y_fit for k in ks])
+        pad = 0.08 * (ys.max() - ys.min() + 1e-9)
+        limits[t] = (float(ys.min() - pad), float(ys.max() + pad))
+    err_max = {t: max(float(np.max(np.abs(fits[(t, k)].y_fit - fits[(t, k)].y_true)))
+                      for k in ks) for t in targets}
+
+    def render(target, k):
+        fit = fits[(target, k)]
+        x = fit.x
+        left = SvgPanel(title=f"{target}(x) and a maxout unit with k = {k}", xlabel="x",
+                        xlim=(lo, hi), ylim=limits[target])
+        for j in range(k):      # the k lines w_j x + b_j, faint
+            left.line(x[[0, -1]], fit.weights[j] * x[[0, -1]] + fit.biases[j],
+                      color=COLORS["muted"], width=0.8)
+        left.line(x, fit.y_true, color=COLORS["extra"], label=f"target {target}(x)")
+        left.line(x, fit.y_fit, color=COLORS["f"], dash=True, label="maxout fit")
+        err = np.abs(fit.y_fit - fit.y_true)
+        right = SvgPanel(title=f"|error|: max {fit.max_error:.3g}", xlabel="x",
+                         xlim=(lo, hi), ylim=(0, 1.05 * err_max[target]), legend="upper right")
+        right.line(x, err, color=COLORS["df"], label="|fit \u2212 target|")
+        if target == "square":
+            right.hline(mf.minimax_error_square(k, a=hi), color=COLORS["extra"],
+                        label="best possible")
+        alt = (f"Maxout unit with {k} pieces fitted to {target}(x) on [{lo:g}, {hi:g}]; "
+               f"largest error {fit.max_error:.3g}.")
+        return svg_figure([left, right], width=760, height=270, alt=alt)
+
+    return explorer([Control("target", list(targets)),
+                     Control("pieces k", ks, kind="slider", format="{:d}",
+                             index=min(3, len(ks) - 1))], render)
+
+
+#: The SELU explorer's comparisons: (label, activation, initialisation).
+SELU_COMPARISONS = (
+    ("ReLU, He init", "relu", "he"),
+    ("tanh, Glorot init", "tanh", "glorot"),
+    ("ELU, He init", "elu", "he"),
+    ("sigmoid, Glorot init", "sigmoid", "glorot"),
+    ("SELU, He init", "selu", "he"),
+    ("SELU, uniform \u00b11/\u221an init", "selu", "uniform"),
+)
+SELU_LAYERS = (0, 1, 2, 3, 5, 10, 20, 30, 50, 75, 100)
+
+
+def selu_explorer(comparisons=SELU_COMPARISONS, layers=SELU_LAYERS, *, depth: int = 100,
+                  width: int = 256, n_samples: int = 64, seed: int = 0, bins: int = 40
+                  ) -> Explorer:
+    """Layer slider -> the distribution of activations at that layer, SELU against others.
+
+    SELU with LeCun normal initialisation is pushed through ``depth`` random layers
+    (:func:`minigrad.lab.experiments.selu_norm.layer_activations`) next to one other
+    activation/initialisation chosen from ``comparisons``. Left: histograms at the chosen
+    layer. Right: each network's activation mean and standard deviation for every layer,
+    with the chosen layer marked.
+    """
+    import numpy as np
+
+    from .experiments import selu_norm as sn
+    from .plotting import COLORS, SvgPanel, svg_figure
+
+    every = tuple(range(depth + 1))
+
+    def run(activation, init):
+        acts = sn.layer_activations(activation, init, depth=depth, width=width,
+                                    n_samples=n_samples, layers=every, seed=seed)
+        with np.errstate(all="ignore"):
+            means = np.array([float(np.mean(acts[i])) for i in every])
+            stds = np.array([float(np.std(acts[i])) for i in every])
+        return acts, means, stds
+
+    selu = run("selu", "lecun")
+    others = {label: run(a, i) for label, a, i in comparisons}
+
+    def render(label, layer):
+        acts_o, mean_o, std_o = others[label]
+        acts_s, mean_s, std_s = selu
+        hs, ho = acts_s[layer].ravel(), acts_o[layer].ravel()
+        both = np.concatenate([hs, ho])
+        both = both[np.isfinite(both)]
+        lo_, hi_ = np.percentile(both, [0.5, 99.5]) if both.size else (-1.0, 1.0)
+        lo_, hi_ = min(lo_, -1.0), max(hi_, 1.0)
+        edges = np.linspace(lo_, hi_, bins + 1)
+        dens_s = np.histogram(np.clip(hs, lo_, hi_), bins=edges, density=True)[0]
+        dens_o = np.histogram(np.clip(ho[np.isfinite(ho)], lo_, hi_), bins=edges,
+                              density=True)[0]
+        left = SvgPanel(title=f"activations after layer {layer}", xlabel="activation value",
+                        ylabel="density", xlim=(lo_, hi_), legend="upper right")
+        left.bars(edges, dens_s, color=COLORS["f"],
+                  label=f"SELU, LeCun: mean {_num(mean_s[layer])}, std {_num(std_s[layer])}")
+        left.bars(edges, dens_o, color=COLORS["df"],
+                  label=f"{label}: mean {_num(mean_o[layer])}, std {_num(std_o[layer])}")
+        L = np.arange(depth + 1)
+        stds = np.concatenate([std_s, std_o])
+        stds = stds[np.isfinite(stds) & (stds > 0)]
+        ylim = (10.0 ** np.floor(np.log10(min(stds.min(), 1.0)) - 0.3),
+                10.0 ** np.ceil(np.log10(max(stds.max(), 1.0)) + 0.3))
+        right = SvgPanel(title="std of activations per layer (log)", xlabel="layer",
+                         ylog=True, xlim=(0, depth), ylim=ylim, legend="lower left")
+        right.line(L, np.where(std_s > 0, std_s, np.nan), color=COLORS["f"],
+                   label="SELU, LeCun")
+        right.line(L, np.where(std_o > 0, std_o, np.nan), color=COLORS["df"], label=label)
+        right.hline(1.0, label="std 1")
+        marker = np.array([layer, layer])
+        right.line(marker, np.array(ylim), color=COLORS["muted"], width=1.0)
+        alt = (f"Histogram of activations after layer {layer} of {depth}: SELU with LeCun "
+               f"initialisation (mean {_num(mean_s[layer])}, std {_num(std_s[layer])}) and "
+               f"{label} (mean {_num(mean_o[layer])}, std {_num(std_o[layer])}); right, the "
+               f"standard deviation of both at every layer.")
+        return svg_figure([left, right], width=760, height=280, alt=alt)
+
+    return explorer([Control("compare SELU with", [c[0] for c in comparisons]),
+                     Control("layer", list(layers), kind="slider", format="{:d}",
+                             index=list(layers).index(10) if 10 in layers else 0)], render)
