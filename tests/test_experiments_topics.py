@@ -175,3 +175,13 @@ def test_output_correlation_one_sided_cuts_negative_correlation():
     np.testing.assert_allclose(r["identity"], [-1.0, 1.0], atol=1e-9)
     assert r["relu"][0] == pytest.approx(-1.0 / (np.pi - 1.0), abs=0.02)
     assert r["tanh"][0] < -0.99
+
+
+def test_expected_mean_closed_forms():
+    c = 1.0 / np.sqrt(2.0 * np.pi)
+    assert ls.expected_mean("relu") == pytest.approx(c, abs=1e-6)
+    assert ls.expected_mean("relu", sigma=2.0) == pytest.approx(2 * c, abs=1e-6)
+    assert ls.expected_mean("leaky_relu", negative_slope=0.25) == pytest.approx(0.75 * c, abs=1e-6)
+    elu = c + np.exp(0.5) * 0.15865525393145707 - 0.5          # E[e^z - 1; z < 0] closed form
+    assert ls.expected_mean("elu") == pytest.approx(elu, abs=1e-6)
+    assert abs(ls.expected_mean("selu")) < 1e-6                 # SELU's fixed point: mean 0

@@ -29,6 +29,7 @@ from ._common import BEST_INIT, forward, init_weights
 __all__ = [
     "LayerStats",
     "excess_kurtosis",
+    "expected_mean",
     "layer_statistics",
     "raw_and_standardised",
     "sparse_matmul_times",
@@ -59,6 +60,21 @@ def excess_kurtosis(a) -> float:
     c = a - a.mean()
     v = np.mean(c ** 2)
     return float(np.mean(c ** 4) / v ** 2 - 3.0) if v > 0 else float("nan")
+
+
+def expected_mean(activation, sigma=1.0, mu=0.0, **params) -> float:
+    """E[f(z)] for z ~ N(mu, sigma^2), by the trapezoid rule on mu +- 12 sigma (20 001
+    points; accurate to about 1e-7, kinks included). ``params`` override the catalog's
+    defaults (e.g. ``negative_slope=0.25``)."""
+    from ...activations import lookup
+    e = lookup(activation)
+    p = {q.name: q.default for q in e.params}
+    p.update(params)
+    t = np.linspace(-12.0, 12.0, 20001)
+    with np.errstate(over="ignore"):
+        vals = np.asarray(e.forward(mu + sigma * t, **p), dtype=float)
+    dens = np.exp(-0.5 * t * t) / np.sqrt(2.0 * np.pi)
+    return float(np.trapezoid(vals * dens, t))
 
 
 def standardise(X, stats_from=None):
