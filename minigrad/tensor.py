@@ -749,10 +749,15 @@ class Tensor:
         """Reorder the axes (numpy's ``transpose(axes)``); ``permute(1, 0, 2)`` or a tuple."""
         if len(dims) == 1 and not isinstance(dims[0], (int, np.integer)):
             dims = tuple(dims[0])
-        if sorted(int(d) % max(self.ndim, 1) for d in dims) != list(range(self.ndim)):
+        try:
+            axes = _norm_axis(tuple(dims), None, self.ndim)
+        except ValueError as e:
+            raise ValueError(f"permute: {dims} is not a permutation of the {self.ndim} "
+                             f"axes ({e})") from e
+        if len(axes) != self.ndim:
             raise ValueError(f"permute: {dims} is not a permutation of the {self.ndim} axes")
-        inv = np.argsort([int(d) % max(self.ndim, 1) for d in dims])
-        out = np.transpose(self.data, dims)
+        inv = np.argsort(axes)
+        out = np.transpose(self.data, axes)
         return Tensor._make(out, (self,), lambda g: (np.transpose(g, inv),), "permute")
 
     def transpose(self, dim0=None, dim1=None):

@@ -452,8 +452,11 @@ def test_shape_op_values():
     np.testing.assert_array_equal(Tensor(x).T.data, x.T)
     with pytest.raises(ValueError, match=r"\(2, 3, 4\).*\(5, 5\)"):
         Tensor(x).reshape(5, 5)
-    with pytest.raises(ValueError, match="permutation"):
-        Tensor(x).permute(0, 0, 1)
+    for bad in [(0, 0, 1), (0, 1), (0, 1, 5)]:
+        with pytest.raises(ValueError, match="permutation"):
+            Tensor(x).permute(*bad)
+    with pytest.raises(ValueError, match="out of range"):
+        Tensor(x).transpose(0, 3)
 
 
 # ---------------------------------------------------------------- indexing
