@@ -90,7 +90,11 @@ def tensor_apply(entry: Activation, x: Tensor, p: dict) -> Tensor:
     raw = {k: _unwrap_tensor(v) for k, v in p.items()}
     _check_channels(entry, xd, raw)
     pv = {k: _align(v, xd.ndim, entry.channel_axis) for k, v in raw.items()}
-    y = np.asarray(entry.forward(xd, **pv))
+    if entry.forward_aux is not None:     # keep the forward's intermediates for backward
+        y, aux = entry.forward_aux(xd, **pv)
+        y = np.asarray(y)
+    else:
+        y, aux = np.asarray(entry.forward(xd, **pv)), None
     if y.dtype != dtype:
         with np.errstate(over="ignore"):     # float64 -> float32: overflow is inf
             y = y.astype(dtype)
@@ -98,7 +102,8 @@ def tensor_apply(entry: Activation, x: Tensor, p: dict) -> Tensor:
     der, pders = entry.derivative, entry.param_derivatives
 
     def backward(g):
-        d = np.asarray(der(xd, y, **pv))
+        d = np.asarray(der(xd, y, **pv) if aux is None
+                       else entry.derivative_aux(xd, y, aux, **pv))
         if d.shape == g.shape and d.flags.owndata and d.flags.writeable and d.dtype == g.dtype:
             d *= g
         else:

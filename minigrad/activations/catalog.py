@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from .numerics import erfc, log_sigmoid, ndtr, sigmoid, sigmoid_pair, softplus
+from .numerics import _exp_pair, ndtr, sigmoid, sigmoid_pair
 
 __all__ = ["Activation", "Param", "entries", "lookup", "names", "register"]
 
@@ -113,13 +113,28 @@ def _no_kinks(**params):
     return ()
 
 
+def _via_aux(forward_aux, derivative_aux):
+    """(forward, derivative) defined through the aux pair, so the two never diverge."""
+    def forward(x, *args, **p):
+        return forward_aux(x, *args, **p)[0]
+
+    def derivative(x, y, *args, **p):
+        return derivative_aux(x, y, forward_aux(x, *args, **p)[1], *args, **p)
+
+    return forward, derivative
+
+
 @dataclass(frozen=True)
 class Activation:
     """One activation function and everything known about it (see the module docstring).
 
     ``forward(x, **p)`` and ``derivative(x, y, **p)`` (df/dx, ``y = forward(x)``) are
     numpy expressions; ``param_derivatives[name](x, y, **p)`` gives df/d(param) for the
-    learnable parameters; ``kinks(**p)`` lists the points where f' jumps; ``composite``
+    learnable parameters; ``kinks(**p)`` lists the points where f' jumps. Optionally
+    ``forward_aux(x, **p) -> (y, aux)`` and ``derivative_aux(x, y, aux, **p)`` let the
+    autograd binding keep intermediate arrays (e.g. sigma(-x)) from the forward pass for
+    the backward pass instead of recomputing them; ``forward`` and ``derivative`` are then
+    defined through them (see :func:`_via_aux`), so there is still one definition. ``composite``
     optionally rebuilds f from primitive ``Tensor`` ops (a test checks the analytic
     derivative against autograd through it). Non-elementwise entries (softmax, maxout,
     glu, ...) have ``elementwise=False`` and their ops live in :mod:`.special`.
@@ -145,6 +160,8 @@ class Activation:
     check: Callable | None = None
     notes: str = ""
     channel_axis: int | None = None
+    forward_aux: Callable | None = None
+    derivative_aux: Callable | None = None
 
     # ----------------------------------------------------------------- parameters
     def param(self, name: str) -> Param:
@@ -328,6 +345,17 @@ def _bound(x, bound):
     return bound
 
 
+def _window(x, lo, hi, value=1.0):
+    """``value`` on the open interval (lo, hi), 0 outside, NaN at NaN (3 fast passes)."""
+    x = _arr(x)
+    m = np.greater(x, lo)
+    m &= np.less(x, hi)
+    r = m.astype(x.dtype if x.dtype.kind == "f" else np.float64)
+    if value != 1.0:
+        r *= value
+    return _fix_nan(r, x)
+
+
 def _clipbig(x, bound=_BIG):
     """Clip to +-bound (dtype-aware, see _bound): keeps inf * 0 and x**2 finite."""
     b = _bound(x, bound)
@@ -365,17 +393,24 @@ register(Activation(
 ))
 
 
-def _sigmoid_d(x, y):
+def _sigmoid_fa(x):
     s, t = sigmoid_pair(x)
-    s *= t
-    return _ret(s)
+    return s, t                      # aux: sigma(-x), accurate where 1 - sigma(x) is not
+
+
+def _sigmoid_da(x, y, t):
+    return _ret(np.multiply(y, t))   # sigma(x) sigma(-x)
+
+
+_sigmoid_f, _sigmoid_d = _via_aux(_sigmoid_fa, _sigmoid_da)
 
 
 register(Activation(
     name="sigmoid", aliases=("logistic", "expit"), title="Logistic sigmoid",
     latex=r"f(x) = \sigma(x) = \frac{1}{1 + e^{-x}}",
     derivative_latex=r"f'(x) = \sigma(x)\,(1 - \sigma(x))",
-    forward=sigmoid, derivative=_sigmoid_d,
+    forward=_sigmoid_f, derivative=_sigmoid_d,
+    forward_aux=_sigmoid_fa, derivative_aux=_sigmoid_da,
     reference="han1995influence", torch_name="sigmoid", layer_name="Sigmoid",
     family="saturating",
     composite=lambda x: 1.0 / (1.0 + (-x).exp()),
@@ -677,17 +712,24 @@ register(Activation(
 ))
 
 
-def _softplus_f(x, beta, threshold):
+def _softplus_fa(x, beta, threshold):
     x = _arr(x)
     bx = np.multiply(x, beta)
-    sp = softplus(bx)
-    sp = np.divide(sp, beta)
-    return _ret(np.where(bx > threshold, x, sp))
+    a, b = _exp_pair(bx)                 # e^{min(bx,0)}, e^{-max(bx,0)}; a b = e^{-|bx|}
+    sp = np.log1p(a * b)
+    sp += np.maximum(bx, 0.0)
+    sp /= beta
+    big = bx > threshold                 # PyTorch: f(x) = x there
+    return _ret(np.where(big, x, sp)), (a, b, big)
 
 
-def _softplus_d(x, y, beta, threshold):
-    bx = np.multiply(_arr(x), beta)
-    return _ret(np.where(bx > threshold, 1.0, sigmoid(bx)))
+def _softplus_da(x, y, aux, beta, threshold):
+    a, b, big = aux
+    r = a / (a + b)                      # sigma(beta x)
+    return _ret(np.where(big, 1.0, r))
+
+
+_softplus_f, _softplus_d = _via_aux(_softplus_fa, _softplus_da)
 
 
 register(Activation(
@@ -698,6 +740,7 @@ register(Activation(
     params=(Param("beta", 1.0, low=0.0, low_open=True, doc="sharpness; > 0"),
             Param("threshold", 20.0, doc="above beta*x > threshold, f(x) = x (PyTorch)")),
     forward=_softplus_f, derivative=_softplus_d,
+    forward_aux=_softplus_fa, derivative_aux=_softplus_da,
     kinks=lambda beta, threshold: (threshold / beta,),
     reference="dugas2001incorporating", torch_name="softplus", layer_name="Softplus",
     family="smooth rectifier",
@@ -707,15 +750,28 @@ register(Activation(
 ))
 
 
-def _logsigmoid_d(x, y):
-    return _ret(sigmoid(np.negative(x)))
+def _logsigmoid_fa(x):
+    x = _arr(x)
+    a, b = _exp_pair(x)
+    r = np.minimum(x, 0.0)
+    r -= np.log1p(a * b)                 # min(x, 0) - log1p(e^{-|x|})
+    return _ret(r), (a, b)
+
+
+def _logsigmoid_da(x, y, aux):
+    a, b = aux
+    return _ret(b / (a + b))             # sigma(-x)
+
+
+_logsigmoid_f, _logsigmoid_d = _via_aux(_logsigmoid_fa, _logsigmoid_da)
 
 
 register(Activation(
     name="logsigmoid", aliases=("log_sigmoid",), title="Log-sigmoid",
     latex=r"f(x) = \log \sigma(x) = -\log(1 + e^{-x})",
     derivative_latex=r"f'(x) = 1 - \sigma(x) = \sigma(-x)",
-    forward=log_sigmoid, derivative=_logsigmoid_d,
+    forward=_logsigmoid_f, derivative=_logsigmoid_d,
+    forward_aux=_logsigmoid_fa, derivative_aux=_logsigmoid_da,
     reference="", torch_name="logsigmoid", layer_name="LogSigmoid",
     family="smooth rectifier",
     composite=lambda x: -((1.0 + (-x).exp()).log()),
@@ -756,26 +812,29 @@ def _gate(x, s, beta=1.0):
     if np.ndim(beta) == 0:
         b = _bound(x, _BIG)
         xc = np.maximum(x, -b) if beta >= 0 else np.minimum(x, b)
-        return _ret(np.multiply(xc, s, out=s if isinstance(s, np.ndarray) else None))
+        return _ret(np.multiply(xc, s))
     r = np.multiply(x, s)
     r[np.isinf(x) & (s == 0)] = 0.0
     return _ret(r)
 
 
-def _swish_f(x, beta):
+def _swish_fa(x, beta):
     x = _arr(x)
-    s = sigmoid(np.multiply(x, beta))
-    return _gate(x, s, beta)
+    s, t = sigmoid_pair(np.multiply(_clipbig(x), beta))
+    return _gate(x, s, beta), (s, t)
 
 
-def _swish_d(x, y, beta):
+def _swish_da(x, y, aux, beta):
+    s, t = aux
     xc = _clipbig(_arr(x))
-    s, t = sigmoid_pair(np.multiply(xc, beta))
-    t *= xc
-    t *= beta
-    t += 1.0
-    t *= s
-    return _ret(t)   # s (1 + beta x sigma(-beta x))
+    r = np.multiply(t, xc)
+    r *= beta
+    r += 1.0
+    r *= s
+    return _ret(r)   # s (1 + beta x sigma(-beta x))
+
+
+_swish_f, _swish_d = _via_aux(_swish_fa, _swish_da)
 
 
 def _swish_beta_d(x, y, beta):
@@ -791,6 +850,8 @@ register(Activation(
     latex=r"f(x) = x\,\sigma(x)",
     derivative_latex=r"f'(x) = \sigma(x)\,\bigl(1 + x\,(1 - \sigma(x))\bigr)",
     forward=lambda x: _swish_f(x, 1.0), derivative=lambda x, y: _swish_d(x, y, 1.0),
+    forward_aux=lambda x: _swish_fa(x, 1.0),
+    derivative_aux=lambda x, y, aux: _swish_da(x, y, aux, 1.0),
     reference="elfwing2018sigmoid", torch_name="silu", layer_name="SiLU",
     family="smooth rectifier",
     composite=lambda x: x / (1.0 + (-x).exp()),
@@ -806,6 +867,7 @@ register(Activation(
                      r"(1 - \sigma(\beta x))",
     params=(Param("beta", 1.0, learnable=True, doc="gate sharpness (learnable)"),),
     forward=_swish_f, derivative=_swish_d, param_derivatives={"beta": _swish_beta_d},
+    forward_aux=_swish_fa, derivative_aux=_swish_da,
     reference="ramachandran2017searching", torch_name=None, layer_name="Swish",
     family="smooth rectifier",
     composite=lambda x, beta: x / (1.0 + (-beta * x).exp()),
@@ -816,7 +878,7 @@ _INV_SQRT_2PI = 0.39894228040143267794
 _GELU_C = 0.044715
 
 
-def _gelu_f(x, approximate):
+def _gelu_fa(x, approximate):
     x = _arr(x)
     if approximate == "tanh":
         xc = _clipbig(x, _HUGE)
@@ -825,23 +887,35 @@ def _gelu_f(x, approximate):
         u += 1.0
         u *= xc
         u *= 2.0 * _SQRT_2_OVER_PI     # 2 * sqrt(2/pi) (x + c x^3)
-        return _gate(x, sigmoid(u))   # = 0.5 x (1 + tanh(u/2))
-    return _gate(x, ndtr(x))
+        s, t = sigmoid_pair(u)
+        return _gate(x, s), (s, t)     # x sigma(2u') = 0.5 x (1 + tanh(u'))
+    cdf = ndtr(x)
+    return _gate(x, cdf), cdf
 
 
-def _gelu_d(x, y, approximate):
+def _gelu_da(x, y, aux, approximate):
     xc = _clipbig(_arr(x), _HUGE)
     if approximate == "tanh":
-        x2 = xc * xc
-        u = (1.0 + _GELU_C * x2) * xc * (2.0 * _SQRT_2_OVER_PI)
-        du = (1.0 + 3.0 * _GELU_C * x2) * (2.0 * _SQRT_2_OVER_PI)
-        s, t = sigmoid_pair(u)
-        return _ret(s * (1.0 + xc * t * du))
-    pdf = np.exp(-0.5 * xc * xc)
+        s, t = aux
+        du = xc * xc
+        du *= 3.0 * _GELU_C
+        du += 1.0
+        du *= 2.0 * _SQRT_2_OVER_PI
+        du *= xc
+        du *= t
+        du += 1.0
+        du *= s
+        return _ret(du)
+    pdf = xc * xc
+    pdf *= -0.5
+    pdf = np.exp(pdf)
     pdf *= _INV_SQRT_2PI
     pdf *= xc
-    pdf += ndtr(xc)
+    pdf += aux
     return _ret(pdf)
+
+
+_gelu_f, _gelu_d = _via_aux(_gelu_fa, _gelu_da)
 
 
 register(Activation(
@@ -852,7 +926,7 @@ register(Activation(
     derivative_latex=r"f'(x) = \Phi(x) + x\,\varphi(x)",
     params=(Param("approximate", "none", choices=("none", "tanh"),
                   doc="'none': exact erf form; 'tanh': the tanh approximation"),),
-    forward=_gelu_f, derivative=_gelu_d,
+    forward=_gelu_f, derivative=_gelu_d, forward_aux=_gelu_fa, derivative_aux=_gelu_da,
     reference="hendrycks2016gaussian", torch_name="gelu", layer_name="GELU",
     family="smooth rectifier",
     notes="Phi is computed with erfc (Cody's rational approximations), accurate in the "
@@ -866,7 +940,6 @@ def _mish_parts(x):
     With a = e^{min(x,0)}, b = e^{-max(x,0)} (both <= 1): tanh(sp(x)) = n / (n + 2b^2),
     n = a(a + 2b), and sech^2(sp(x)) = 4 b^2 (a + b)^2 / (n + 2b^2)^2.
     """
-    from .numerics import _exp_pair
     a, b = _exp_pair(_arr(x))
     n = a + 2.0 * b
     n *= a
@@ -879,18 +952,25 @@ def _mish_parts(x):
     ab *= 4.0
     den *= den
     ab /= den
-    return tsp, ab
+    a /= a + b           # sigma(x) = a / (a + b)
+    return tsp, ab, a
 
 
-def _mish_f(x):
-    tsp, _ = _mish_parts(x)
-    return _gate(x, tsp)
+def _mish_fa(x):
+    x = _arr(x)
+    tsp, sech2, sig = _mish_parts(_clipbig(x))
+    return _gate(x, tsp), (tsp, sech2, sig)
 
 
-def _mish_d(x, y):
-    xc = _clipbig(_arr(x))
-    tsp, sech2 = _mish_parts(xc)
-    return _ret(tsp + xc * sech2 * sigmoid(xc))
+def _mish_da(x, y, aux):
+    tsp, sech2, sig = aux
+    r = _clipbig(_arr(x)) * sech2
+    r *= sig
+    r += tsp
+    return _ret(r)
+
+
+_mish_f, _mish_d = _via_aux(_mish_fa, _mish_da)
 
 
 register(Activation(
@@ -898,7 +978,7 @@ register(Activation(
     latex=r"f(x) = x \tanh(\operatorname{softplus}(x))",
     derivative_latex=r"f'(x) = \tanh(\operatorname{sp}(x)) + x\,\sigma(x)\,"
                      r"\operatorname{sech}^2(\operatorname{sp}(x))",
-    forward=_mish_f, derivative=_mish_d,
+    forward=_mish_f, derivative=_mish_d, forward_aux=_mish_fa, derivative_aux=_mish_da,
     reference="misra2020mish", torch_name="mish", layer_name="Mish",
     family="smooth rectifier",
     composite=lambda x: x * ((1.0 + x.exp()) ** 2 - 1.0) / ((1.0 + x.exp()) ** 2 + 1.0),
@@ -942,11 +1022,7 @@ def _hardsigmoid_f(x):
 
 
 def _hardsigmoid_d(x, y):
-    x = _arr(x)
-    r = _step(x + 3.0, 0.0)
-    r *= _step(3.0 - x, 0.0)
-    r /= 6.0
-    return _ret(r)
+    return _ret(_window(x, -3.0, 3.0, 1.0 / 6.0))
 
 
 register(Activation(
@@ -973,10 +1049,7 @@ def _hardtanh_f(x, min_val, max_val):
 
 
 def _hardtanh_d(x, y, min_val, max_val):
-    x = _arr(x)
-    r = _step(x - min_val, 0.0)
-    r *= _step(max_val - x, 0.0)
-    return _ret(r)
+    return _ret(_window(x, min_val, max_val))
 
 
 register(Activation(
@@ -1007,7 +1080,9 @@ _LAMBD = Param("lambd", 0.5, low=0.0, low_open=False, doc="threshold lambda >= 0
 
 
 def _shrink_d(x, y, lambd):
-    return _ret(_step(np.abs(x) - lambd, 0.0))
+    x = _arr(x)
+    r = np.greater(np.abs(x), lambd).astype(x.dtype if x.dtype.kind == "f" else np.float64)
+    return _ret(_fix_nan(r, x))
 
 
 register(Activation(
@@ -1026,7 +1101,7 @@ register(Activation(
     latex=r"f(x) = \begin{cases} x & |x| > \lambda \\ 0 & \text{otherwise} \end{cases}",
     derivative_latex=r"f'(x) = 1 \text{ for } |x| > \lambda, 0 \text{ otherwise}",
     params=(_LAMBD,),
-    forward=lambda x, lambd: _ret(np.multiply(x, _step(np.abs(x) - lambd, 0.0))),
+    forward=lambda x, lambd: _ret(np.multiply(x, np.abs(x) > lambd)),
     derivative=_shrink_d,
     kinks=lambda lambd: (-lambd, lambd), kink_note="f(+-lambd) = 0 and f'(+-lambd) = 0 "
                                                    "(PyTorch).",
@@ -1254,9 +1329,6 @@ register(Activation(
     family="periodic",
     composite=lambda x: (-(x * x)).exp(),
 ))
-
-# erfc is used through ndtr; exported for completeness of the numerics in one place
-_ = erfc
 
 
 # SReLU ------------------------------------------------------------------------------
