@@ -78,3 +78,18 @@ def test_top_layer_saturates_early():
     d = gf.train_top_layer_saturation(epochs=20, record_every=40)
     top = d["mean_activation"][:, -1]
     assert top[0] > 0.4 and top.min() < 0.2
+
+
+def test_factor_table_and_markdown():
+    runs = gf.sweep(("relu", "tanh"), ("he", "glorot"), **SMALL)
+    table = gf.factor_table(runs)
+    assert len(table) == 4
+    md = gf.factor_markdown(table)
+    assert md.count("\n") == 3 and "| relu |" in md
+
+
+def test_weight_decay_pulls_an_exploding_net_back():
+    kw = {"depth": 6, "width": 16, "n_samples": 16, "steps": 60}
+    d = gf.train_with_weight_decay("relu", 2.0, weight_decay=0.1, **kw)
+    assert d["factor_before"] > 1.2
+    assert abs(d["factor_after"] - 1) < abs(d["factor_before"] - 1)

@@ -76,3 +76,21 @@ def test_seeded():
     a = s.layer_statistics("elu", "he", depth=5, width=30, n_samples=8, seed=3)
     b = s.layer_statistics("elu", "he", depth=5, width=30, n_samples=8, seed=3)
     np.testing.assert_array_equal(a[1], b[1])
+
+
+def test_batched_runs_equal_single_runs():
+    kw = {"depth": 10, "width": 40, "n_samples": 8, "seed": 1}
+    many = s.layer_statistics_many([("selu", "lecun"), ("relu", "he")], **kw)
+    single = s.layer_statistics("relu", "he", **kw)
+    np.testing.assert_array_equal(many[1][1], single[1])
+
+
+def test_moment_map_predicts_the_network():
+    _, v = s.layer_statistics("selu", "lecun", depth=30, width=300, n_samples=32, seed=0,
+                              input_mean=1.0, input_var=3.0)
+    _, v_pred = s.predicted_statistics(30, 1.0, 3.0)
+    assert np.max(np.abs(v - v_pred)) < 0.2
+
+
+def test_gradient_factor_at_fixed_point_slightly_above_one():
+    assert 1.0 < s.selu_gradient_factor() < 1.1
