@@ -35,6 +35,7 @@ __all__ = [
     "TARGETS",
     "MaxoutDifferenceFit",
     "MaxoutFit",
+    "error_markdown",
     "fit_maxout",
     "fit_maxout_difference",
     "fit_maxout_many",
@@ -143,7 +144,7 @@ def _target_tangents(x, y, k, lo, hi, rng):
     return w[None, :], b[None, :]
 
 
-def fit_maxout_many(targets, ks, interval=(-2.0, 2.0), seed=0, *, n_points=101, steps=800,
+def fit_maxout_many(targets, ks, interval=(-2.0, 2.0), seed=0, *, n_points=101, steps=600,
                     lr=0.05, init="tangent", curvature=0.1, decay=0.01) -> dict:
     """Train one maxout unit per (target, k) pair, all in one batched minigrad graph.
 
@@ -261,7 +262,7 @@ class MaxoutDifferenceFit:
 
 
 def fit_maxout_difference(target="sin", k=6, interval=(-np.pi, np.pi), seed=0, *,
-                          n_points=101, steps=1500, lr=0.05, decay=0.01, init="dc",
+                          n_points=101, steps=800, lr=0.05, decay=0.01, init="dc",
                           curvature=1.0) -> MaxoutDifferenceFit:
     """Train the difference of two maxout units (k pieces each) on ``target``.
 
@@ -309,3 +310,18 @@ def fit_maxout_difference(target="sin", k=6, interval=(-np.pi, np.pi), seed=0, *
     name = target if isinstance(target, str) else getattr(target, "__name__", "f")
     return MaxoutDifferenceFit(target=name, k=int(k), x=x, y_true=y, y_fit=g - h,
                                convex_part=g, concave_part=-h, loss_history=history)
+
+
+def error_markdown(fits: dict, targets, ks, bound=True) -> str:
+    """A Markdown table of the largest errors: targets down, k across; with ``bound``, a
+    last row with the minimax error of x**2 on the fits' interval."""
+    ks = list(ks)
+    lines = ["| target | " + " | ".join(f"k = {k}" for k in ks) + " |",
+             "|---" * (len(ks) + 1) + "|"]
+    for t in targets:
+        lines.append(f"| {t} | " + " | ".join(f"{fits[t, k].max_error:.3g}" for k in ks) + " |")
+    if bound:
+        a = float(np.max(np.abs(fits[targets[0], ks[0]].x)))
+        lines.append("| best possible for x² | " + " | ".join(
+            f"{minimax_error_square(k, a):.3g}" for k in ks) + " |")
+    return "\n".join(lines)
