@@ -40,20 +40,25 @@ def test_a_missing_entry_is_noticed():
     assert ALL[0].name not in names
 
 
+PROPS = slice(1, 1 + len(tables.PROPERTY_COLUMNS))      # property cells (no sparkline column)
+
+
 def test_header_and_row_widths(markdown):
     rows = _rows(markdown)
     header = rows[0]
-    assert header[:2] == ["Name", "Formula"]
-    assert header[2:-1] == [h for _, h in tables.PROPERTY_COLUMNS]
-    assert header[-1] == "Reference"
+    assert header[0] == "Name"
+    assert header[PROPS] == [h for _, h in tables.PROPERTY_COLUMNS]
+    assert header[-2:] == ["Formula", "Reference"]
     assert all(len(r) == len(header) for r in rows)
+    with_plots = _rows(tables.overview_markdown(entries=ALL[:2]))[0]
+    assert with_plots[:2] == ["Name", "f and f′"]
 
 
 @pytest.mark.parametrize("entry", ELEMENTWISE, ids=lambda e: e.name)
 def test_properties_come_from_properties_module(entry, markdown):
     row = next(r for r in _rows(markdown)[1:] if f"`{entry.name}`" in r[0])
     p = properties.properties(entry)
-    shown = dict(zip([k for k, _ in tables.PROPERTY_COLUMNS], row[2:-1]))
+    shown = dict(zip([k for k, _ in tables.PROPERTY_COLUMNS], row[PROPS]))
     assert shown == tables.format_properties(p)
     assert shown["range"] == p.range_text()
     assert shown["smooth"] == ("yes" if p.smooth else "no")
@@ -64,7 +69,8 @@ def test_properties_come_from_properties_module(entry, markdown):
 
 def test_formula_and_reference_come_from_the_entry(markdown):
     for entry, row in zip(ALL, _rows(markdown)[1:]):
-        assert " ".join(entry.latex.split()) in row[1]
+        for part in tables.split_latex(" ".join(entry.latex.split())):
+            assert f"$\\small {part}$" in row[-2]
         if entry.reference:
             assert row[-1] == f"{{cite:p}}`{entry.reference}`"
         else:
@@ -75,7 +81,7 @@ def test_non_elementwise_entries_show_no_properties(markdown):
     for entry in ALL:
         if not entry.elementwise:
             row = next(r for r in _rows(markdown)[1:] if f"`{entry.name}`" in r[0])
-            assert set(row[2:-1]) == {tables.NOT_ELEMENTWISE}
+            assert set(row[PROPS]) == {tables.NOT_ELEMENTWISE}
 
 
 def test_references_are_in_the_bibliography():
@@ -106,6 +112,12 @@ def test_derivative_check_sigmoid():
                                   primitive=lambda v: 1 / (1 + (-v).exp()))
     assert max(err["value"], err["tensor"], err["primitive"]) < 1e-12
     assert err["finite_difference"] < 1e-8
+
+
+def test_split_latex_keeps_nested_separators():
+    assert tables.split_latex(r"f(x) = x \quad (\text{note})") == ["f(x) = x", r"(\text{note})"]
+    nested = r"f(x) = \left(a \quad b\right) + \begin{cases} 1 \quad & x \end{cases}"
+    assert tables.split_latex(nested) == [nested]
 
 
 def test_glue_outside_ipython_is_a_no_op():

@@ -24,8 +24,19 @@ import timeit
 import numpy as np
 
 __all__ = [
-    "PROPERTY_COLUMNS", "derivative_check", "entry_properties", "format_properties", "gallery", "glue",
-    "overview_markdown", "overview_rows", "plot_decision_boundary", "sparkline_png", "speed_table", "time_call",
+    "PROPERTY_COLUMNS",
+    "derivative_check",
+    "entry_properties",
+    "format_properties",
+    "gallery",
+    "glue",
+    "overview_markdown",
+    "overview_rows",
+    "plot_decision_boundary",
+    "sparkline_png",
+    "speed_table",
+    "split_latex",
+    "time_call",
     "train_classifier",
 ]
 
@@ -284,11 +295,40 @@ def _sparkline_img(entry, title) -> str:
     return f'<img src="data:image/png;base64,{b64}" alt="{alt}" width="108" height="54">'
 
 
+def split_latex(latex: str) -> list[str]:
+    """Split a catalog formula at its top-level ``\\quad`` / ``,\\;`` separators, so that a
+    side note (PReLU's "a learned", GELU's tanh form) goes on its own line in the table.
+    Separators inside braces, ``\\left ... \\right`` or ``\\begin ... \\end`` are kept."""
+    seps = (",\\quad", ", \\quad", ",\\;", ", \\;", "\\quad")
+    parts, depth, start, i = [], 0, 0, 0
+    while i < len(latex):
+        for word, step in (("\\left", 1), ("\\begin", 1), ("\\right", -1), ("\\end", -1)):
+            if latex.startswith(word, i):
+                depth += step
+                i += len(word)
+                break
+        else:
+            sep = next((t for t in seps if latex.startswith(t, i)), None) if depth == 0 else None
+            if sep:
+                parts.append(latex[start:i].strip())
+                i += len(sep)
+                start = i
+            else:
+                depth += {"{": 1, "}": -1}.get(latex[i], 0)
+                i += 1
+    parts.append(latex[start:].strip())
+    return [p for p in parts if p]
+
+
 def overview_markdown(entries=None, sparklines=True) -> str:
     """The overview table as MyST Markdown: a ``list-table`` directive, one row per entry.
 
-    Formulas are ``$...$`` math, the sparklines inline ``<img>`` elements (PNG data URIs,
-    with alt text), the references ``{cite:p}`` roles. Show it in a page with
+    Columns: name (with parameters), the plot of f and f', the five computed properties,
+    the formula, the reference; the narrow columns come first, so that on a page of
+    ordinary width the name, the plot and the properties are visible together.
+    Formulas are ``$...$`` math (f only: f' is in the plot and on each function's page),
+    the sparklines inline ``<img>`` elements (PNG data URIs, with alt text), the
+    references ``{cite:p}`` roles. Show it in a page with
     ``glue("name", IPython.display.Markdown(text))`` and a ``{glue:md}`` directive with
     ``:format: myst``, so that the math, the images and the citations are all rendered.
     """
@@ -297,22 +337,20 @@ def overview_markdown(entries=None, sparklines=True) -> str:
     ents = list(entries if entries is not None else all_entries())
     rows = overview_rows(ents)
     fence = "`" * 3
-    header = ["Name", "Formula", "f and f′"] if sparklines else ["Name", "Formula"]
-    header += [h for _, h in PROPERTY_COLUMNS] + ["Reference"]
+    header = ["Name"] + (["f and f′"] if sparklines else [])
+    header += [h for _, h in PROPERTY_COLUMNS] + ["Formula", "Reference"]
     lines = [fence + "{list-table}", ":header-rows: 1", ":class: activation-overview", ""]
     lines.append("* - " + "\n  - ".join(header))
     for e, r in zip(ents, rows):
         name = f"**{r['title']}** <br> `{r['name']}`"
         if r["params"]:
             name += f" <br> <small>{html.escape(r['params'])}</small>"
-        formula = f"${r['latex']}$"
-        if r["derivative_latex"]:
-            formula += f" <br> ${r['derivative_latex']}$"
-        cells = [name, formula]
+        cells = [name]
         if sparklines:
             cells.append(_sparkline_img(e, r["title"]) if r["elementwise"]
                          else "vector function (see its page)")
         cells += [r[k] for k, _ in PROPERTY_COLUMNS]
+        cells.append(" <br> ".join(f"$\\small {part}$" for part in split_latex(r["latex"])))
         cells.append(f"{{cite:p}}`{r['reference']}`" if r["reference"] else "—")
         lines.append("* - " + "\n  - ".join(cells))
     lines.append(fence)
