@@ -70,12 +70,14 @@ class GradientFlow:
     @property
     def measured_factor(self) -> np.ndarray:
         """|g_l| / |g_{l+1}| for l = 1 .. depth-1: the shrink (<1) or growth per layer."""
-        return self.preact_grad_norms[:-1] / self.preact_grad_norms[1:]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return self.preact_grad_norms[:-1] / self.preact_grad_norms[1:]
 
     @property
     def predicted_factor(self) -> np.ndarray:
         """sqrt(n Var(W_{l+1}) E[f'(z_l)^2]) for l = 1 .. depth-1."""
-        return np.sqrt(self.weight_gain[1:] * self.mean_sq_derivative[:-1])
+        with np.errstate(over="ignore", invalid="ignore"):
+            return np.sqrt(self.weight_gain[1:] * self.mean_sq_derivative[:-1])
 
 
 def _forward_backward(activation, init, depth, width, n_samples, seed, *, batchnorm=False,
@@ -331,7 +333,8 @@ def sweep(activations=ACTIVATIONS, inits=("uniform", "glorot", "he"), **options)
 def geometric_factor(values) -> float:
     """Geometric mean of per-layer factors (the constant factor with the same product)."""
     values = np.asarray(values, dtype=float)
-    return float(np.exp(np.mean(np.log(values))))
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        return float(np.exp(np.mean(np.log(values))))
 
 
 def factor_table(results: dict) -> list:
