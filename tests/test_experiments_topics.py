@@ -185,3 +185,18 @@ def test_expected_mean_closed_forms():
     elu = c + np.exp(0.5) * 0.15865525393145707 - 0.5          # E[e^z - 1; z < 0] closed form
     assert ls.expected_mean("elu") == pytest.approx(elu, abs=1e-6)
     assert abs(ls.expected_mean("selu")) < 1e-6                 # SELU's fixed point: mean 0
+
+
+# ------------------------------------------------------------------ families (5.11)
+def test_family_classes_from_the_catalog():
+    from minigrad.lab.experiments import families as fm
+    rows = {r["name"]: r for r in fm.family_rows(["sigmoid", "relu", "elu", "leaky_relu",
+                                                  "relu6", "logsigmoid"])}
+    assert rows["sigmoid"]["class"] == "both sides"
+    assert rows["relu"]["class"] == "left only" and rows["relu"]["left"] == "hard"
+    assert rows["elu"]["class"] == "left only" and rows["elu"]["left"] == "soft"
+    assert rows["leaky_relu"]["class"] == "neither side"
+    assert rows["relu6"]["class"] == "both sides"
+    assert rows["logsigmoid"]["class"] == "right only"
+    table = fm.markdown_table(list(rows.values()))
+    assert all(line.count("|") == 8 for line in table.splitlines())
