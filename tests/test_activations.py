@@ -750,3 +750,24 @@ def test_alpha_dropout_keeps_selu_normalised_input_at_mean_0_variance_1():
         assert np.mean(np.isclose(out, dropped, rtol=0, atol=1e-12)) == pytest.approx(p, abs=5e-3)
     drop.eval()
     np.testing.assert_array_equal(drop(z).data, z.data)
+
+
+SCALAR = [(e, p) for e, p in CASES if e.scalar is not None]
+
+
+@pytest.mark.parametrize(("entry", "params"), SCALAR,
+                         ids=[f"{e.name}-{i}" for i, (e, _) in enumerate(SCALAR)])
+def test_scalar_fast_path_matches_the_numpy_definition(entry, params):
+    p = entry.resolve((), params)
+    sf, sd = entry.scalar
+    xs = [*np.linspace(-40, 40, 161).tolist(), 0.0, -0.0, 1e-300, -1e-300, 700.0, -745.0,
+          1e4, -1e4, math.inf, -math.inf]
+    # GELU's scalar path uses libm's erfc at the rounded x/sqrt(2): ~1e-13 in the far tail
+    rel = 1e-12 if entry.name == "gelu" else 1e-15
+    for x in xs:
+        y = sf(x, **p)
+        assert y == pytest.approx(float(entry.forward(np.float64(x), **p)), rel=rel, abs=0)
+        assert sd(x, y, **p) == pytest.approx(
+            float(entry.derivative(np.float64(x), entry.forward(np.float64(x), **p), **p)),
+            rel=rel, abs=1e-300)
+    assert math.isnan(sf(math.nan, **p)) and math.isnan(sd(math.nan, math.nan, **p))

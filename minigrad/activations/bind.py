@@ -39,14 +39,34 @@ def value_method(entry: Activation):
     """The ``Value.<name>`` method of an elementwise entry."""
     fwd, der, pders = entry.forward, entry.derivative, entry.param_derivatives
     name = entry.name
+    sf, sd = entry.scalar if entry.scalar is not None else (None, None)
+
+    if sf is not None and not entry.params:
+        def method(self):
+            x = self.data
+            y = sf(x)
+            return Value._node(y, (self,), (sd(x, y),), name)
+
+        _document(method, entry, "Value")
+        return method
+
+    defaults = entry.resolve((), {}) if all(q.default is not None for q in entry.params) \
+        else None
 
     def method(self, *args, **kwargs):
-        p = entry.resolve(args, kwargs, _unwrap_value)
-        pv = {k: _unwrap_value(v) for k, v in p.items()}
+        if defaults is not None and not args and not kwargs:
+            p = pv = defaults
+        else:
+            p = entry.resolve(args, kwargs, _unwrap_value)
+            pv = {k: _unwrap_value(v) for k, v in p.items()}
         x = self.data
-        y = float(fwd(x, **pv))
+        if sf is not None:
+            y = float(sf(x, **pv))
+            local = [float(sd(x, y, **pv))]
+        else:
+            y = float(fwd(x, **pv))
+            local = [float(der(x, y, **pv))]
         parents = [self]
-        local = [float(der(x, y, **pv))]
         for k, v in p.items():
             if isinstance(v, Value):
                 parents.append(v)

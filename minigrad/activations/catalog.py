@@ -67,6 +67,11 @@ class Param:
         TypeError for a non-numeric value, ValueError (naming ``owner`` and the
         parameter) for a value outside the range or not among the choices.
         """
+        if type(value) is float and not self.choices and not self.integer:   # fast path
+            lo_ok = value > self.low if self.low_open else value >= self.low
+            hi_ok = value < self.high if self.high_open else value <= self.high
+            if lo_ok and hi_ok:
+                return value
         where = f"{owner}(): parameter {self.name!r}"
         if self.choices:
             if value not in self.choices:
@@ -134,7 +139,10 @@ class Activation:
     ``forward_aux(x, **p) -> (y, aux)`` and ``derivative_aux(x, y, aux, **p)`` let the
     autograd binding keep intermediate arrays (e.g. sigma(-x)) from the forward pass for
     the backward pass instead of recomputing them; ``forward`` and ``derivative`` are then
-    defined through them (see :func:`_via_aux`), so there is still one definition. ``composite``
+    defined through them (see :func:`_via_aux`), so there is still one definition.
+    ``scalar = (f, df)`` optionally gives pure-Python (``math``) versions of the same
+    formulas for ``Value`` speed (a numpy call on a Python float costs ~1 us); the test
+    suite checks them against ``forward``/``derivative``. ``composite``
     optionally rebuilds f from primitive ``Tensor`` ops (a test checks the analytic
     derivative against autograd through it). Non-elementwise entries (softmax, maxout,
     glu, ...) have ``elementwise=False`` and their ops live in :mod:`.special`.
@@ -162,6 +170,7 @@ class Activation:
     channel_axis: int | None = None
     forward_aux: Callable | None = None
     derivative_aux: Callable | None = None
+    scalar: tuple | None = None
 
     # ----------------------------------------------------------------- parameters
     def param(self, name: str) -> Param:
@@ -187,6 +196,8 @@ class Activation:
         validate each value (after ``unwrap``, which turns a Value/Tensor into its data)
         and run the cross-parameter ``check``. Returns ``{name: value}``.
         """
+        if not self.params and not args and not kwargs:
+            return {}
         kwargs = dict(kwargs or {})
         if len(args) > len(self.params):
             raise TypeError(f"{self.name}() takes at most {len(self.params)} parameters "
@@ -369,6 +380,82 @@ def _like(x, v):
     return _ret(_fix_nan(r, x))
 
 
+# ------------------------------------------------------- scalar (math) versions
+def _s_relu(x):
+    return x if x > 0.0 or math.isnan(x) else 0.0
+
+
+def _s_relu_d(x, y):
+    return 1.0 if x > 0.0 else (x if math.isnan(x) else 0.0)
+
+
+def _s_sigmoid(x):
+    if x >= 0.0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)                     # x < 0 or NaN: never overflows
+    return e / (1.0 + e)
+
+
+def _s_sigmoid_d(x, y):
+    return y * _s_sigmoid(-x)
+
+
+def _s_tanh_d(x, y):
+    if math.isnan(x):
+        return x
+    e = math.exp(-2.0 * abs(x))
+    return 4.0 * e / ((1.0 + e) * (1.0 + e))
+
+
+def _s_leaky(x, negative_slope):
+    return x if x > 0.0 else x * negative_slope
+
+
+def _s_leaky_d(x, y, negative_slope):
+    return 1.0 if x > 0.0 else (x if math.isnan(x) else negative_slope)
+
+
+def _s_silu(x):
+    s = _s_sigmoid(x)
+    return 0.0 if s == 0.0 else x * s      # 0, not -inf * 0, at -inf
+
+
+def _s_silu_d(x, y):
+    s, t = _s_sigmoid(x), _s_sigmoid(-x)
+    if math.isinf(x):
+        return s
+    return s * (1.0 + x * t)
+
+
+def _s_gelu(x, approximate):
+    if approximate != "none":
+        u = 2.0 * _SQRT_2_OVER_PI * (x + _GELU_C * x * x * x) if abs(x) < 1e100 else x
+        s = _s_sigmoid(u)
+        return 0.0 if s == 0.0 else x * s
+    cdf = 0.5 * math.erfc(-x * _INV_SQRT2)    # libm erfc; ~1e-14 in the far left tail
+    return 0.0 if cdf == 0.0 else x * cdf
+
+
+def _s_gelu_d(x, y, approximate):
+    if math.isnan(x):
+        return x
+    if abs(x) > 1e100:
+        return 1.0 if x > 0 else 0.0
+    if approximate != "none":
+        u = 2.0 * _SQRT_2_OVER_PI * (x + _GELU_C * x * x * x)
+        du = 2.0 * _SQRT_2_OVER_PI * (1.0 + 3.0 * _GELU_C * x * x)
+        return _s_sigmoid(u) * (1.0 + x * _s_sigmoid(-u) * du)
+    return 0.5 * math.erfc(-x * _INV_SQRT2) + x * math.exp(-0.5 * x * x) * _INV_SQRT_2PI
+
+
+def _s_elu(x, alpha):
+    return x if x > 0.0 else alpha * math.expm1(x)
+
+
+def _s_elu_d(x, y, alpha):
+    return 1.0 if x > 0.0 else alpha * math.exp(x)
+
+
 # ---------------------------------------------------------------- the entries
 def _identity_f(x):
     return _ret(np.array(x, dtype=_arr(x).dtype, copy=True))
@@ -411,6 +498,7 @@ register(Activation(
     derivative_latex=r"f'(x) = \sigma(x)\,(1 - \sigma(x))",
     forward=_sigmoid_f, derivative=_sigmoid_d,
     forward_aux=_sigmoid_fa, derivative_aux=_sigmoid_da,
+    scalar=(_s_sigmoid, _s_sigmoid_d),
     reference="han1995influence", torch_name="sigmoid", layer_name="Sigmoid",
     family="saturating",
     composite=lambda x: 1.0 / (1.0 + (-x).exp()),
@@ -432,7 +520,7 @@ register(Activation(
     name="tanh", title="Hyperbolic tangent",
     latex=r"f(x) = \tanh(x) = \frac{e^x - e^{-x}}{e^x + e^{-x}}",
     derivative_latex=r"f'(x) = 1 - \tanh^2(x)",
-    forward=np.tanh, derivative=_tanh_d,
+    forward=np.tanh, derivative=_tanh_d, scalar=(math.tanh, _s_tanh_d),
     reference="lecun1998efficient", torch_name="tanh", layer_name="Tanh",
     family="saturating",
     composite=lambda x: 2.0 / (1.0 + (-2.0 * x).exp()) - 1.0,
@@ -536,7 +624,7 @@ register(Activation(
     name="relu", title="Rectified linear unit (ReLU)",
     latex=r"f(x) = \max(0, x)",
     derivative_latex=r"f'(x) = \begin{cases} 1 & x > 0 \\ 0 & x \le 0 \end{cases}",
-    forward=_relu_f, derivative=_relu_d,
+    forward=_relu_f, derivative=_relu_d, scalar=(_s_relu, _s_relu_d),
     kinks=lambda: (0.0,), kink_note="f'(0) = 0 (PyTorch).",
     reference="nair2010rectified", torch_name="relu", layer_name="ReLU",
     family="rectifier",
@@ -564,7 +652,7 @@ register(Activation(
     latex=r"f(x) = \begin{cases} x & x > 0 \\ a x & x \le 0 \end{cases}",
     derivative_latex=r"f'(x) = \begin{cases} 1 & x > 0 \\ a & x \le 0 \end{cases}",
     params=(Param("negative_slope", 0.01, doc="slope a for x <= 0"),),
-    forward=_leaky_f, derivative=_leaky_d,
+    forward=_leaky_f, derivative=_leaky_d, scalar=(_s_leaky, _s_leaky_d),
     kinks=lambda negative_slope: (0.0,) if negative_slope != 1.0 else (),
     kink_note="f'(0) = negative_slope (PyTorch).",
     reference="maas2013rectifier", torch_name="leaky_relu", layer_name="LeakyReLU",
@@ -651,7 +739,7 @@ register(Activation(
     latex=r"f(x) = \begin{cases} x & x > 0 \\ \alpha (e^x - 1) & x \le 0 \end{cases}",
     derivative_latex=r"f'(x) = \begin{cases} 1 & x > 0 \\ \alpha e^x & x \le 0 \end{cases}",
     params=(Param("alpha", 1.0, low=0.0, low_open=False, doc="negative saturation value"),),
-    forward=_elu_f, derivative=_elu_d,
+    forward=_elu_f, derivative=_elu_d, scalar=(_s_elu, _s_elu_d),
     kinks=lambda alpha: (0.0,) if alpha != 1.0 else (),
     kink_note="f'(0) = alpha (PyTorch's x <= 0 branch).",
     reference="clevert2016elu", torch_name="elu", layer_name="ELU",
@@ -850,6 +938,7 @@ register(Activation(
     latex=r"f(x) = x\,\sigma(x)",
     derivative_latex=r"f'(x) = \sigma(x)\,\bigl(1 + x\,(1 - \sigma(x))\bigr)",
     forward=lambda x: _swish_f(x, 1.0), derivative=lambda x, y: _swish_d(x, y, 1.0),
+    scalar=(_s_silu, _s_silu_d),
     forward_aux=lambda x: _swish_fa(x, 1.0),
     derivative_aux=lambda x, y, aux: _swish_da(x, y, aux, 1.0),
     reference="elfwing2018sigmoid", torch_name="silu", layer_name="SiLU",
@@ -874,6 +963,7 @@ register(Activation(
 ))
 
 _SQRT_2_OVER_PI = 0.79788456080286535588
+_INV_SQRT2 = 0.70710678118654752440
 _INV_SQRT_2PI = 0.39894228040143267794
 _GELU_C = 0.044715
 
@@ -927,6 +1017,7 @@ register(Activation(
     params=(Param("approximate", "none", choices=("none", "tanh"),
                   doc="'none': exact erf form; 'tanh': the tanh approximation"),),
     forward=_gelu_f, derivative=_gelu_d, forward_aux=_gelu_fa, derivative_aux=_gelu_da,
+    scalar=(_s_gelu, _s_gelu_d),
     reference="hendrycks2016gaussian", torch_name="gelu", layer_name="GELU",
     family="smooth rectifier",
     notes="Phi is computed with erfc (Cody's rational approximations), accurate in the "
