@@ -1184,7 +1184,8 @@ register(Activation(
     params=(_LAMBD,), forward=lambda x, lambd: _ret(x - np.clip(x, -lambd, lambd)),
     derivative=_shrink_d,
     kinks=lambda lambd: (-lambd, lambd), kink_note="f'(+-lambd) = 0 (PyTorch).",
-    reference="", torch_name="softshrink", layer_name="Softshrink", family="shrinkage",
+    reference="donoho1995denoising", torch_name="softshrink", layer_name="Softshrink",
+    family="shrinkage",
 ))
 
 register(Activation(
@@ -1196,7 +1197,8 @@ register(Activation(
     derivative=_shrink_d,
     kinks=lambda lambd: (-lambd, lambd), kink_note="f(+-lambd) = 0 and f'(+-lambd) = 0 "
                                                    "(PyTorch).",
-    reference="", torch_name="hardshrink", layer_name="Hardshrink", family="shrinkage",
+    reference="donoho1994ideal", torch_name="hardshrink", layer_name="Hardshrink",
+    family="shrinkage",
 ))
 
 # tanh(x) = x - x^3/3 + 2x^5/15 - 17x^7/315 + 62x^9/2835 - 1382x^11/155925 + ...

@@ -5,7 +5,8 @@ Everything here works on Python floats, numpy scalars and arrays, raises no
 
 * :func:`erf`, :func:`erfc`, :func:`ndtr` — W. J. Cody's rational Chebyshev
   approximations ("Rational Chebyshev approximations for the error function",
-  Math. Comp. 23 (1969) 631-638; coefficients of his SPECFUN routine CALERF), about
+  Math. Comp. 23 (1969) 631-637, BibTeX key cody1969rational; coefficients of his
+  SPECFUN routine CALERF), about
   1e-16 relative accuracy, with ``exp(-x^2)`` evaluated in two pieces so that the tail
   of ``erfc`` keeps its relative accuracy down to the underflow at x ~ 26.5.
 * :func:`sigmoid`, :func:`sigmoid_pair`, :func:`softplus`, :func:`log_sigmoid` — the
