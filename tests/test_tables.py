@@ -94,6 +94,16 @@ def test_references_are_in_the_bibliography():
     assert not missing, f"catalog references without a BibTeX entry: {missing}"
 
 
+def test_no_bibtex_key_is_defined_twice():
+    import collections
+    import pathlib
+
+    counts = collections.Counter()
+    for path in pathlib.Path(__file__).parents[1].glob("book/bib/*.bib"):
+        counts.update(re.findall(r"^@\w+\{([^,\s]+),", path.read_text(encoding="utf-8"), re.MULTILINE))
+    assert not [k for k, n in counts.items() if n > 1], "keys in more than one .bib file"
+
+
 def test_sparklines_are_pngs_with_alt_text():
     md = tables.overview_markdown(entries=[lookup("relu"), lookup("softmax")])
     assert md.count('<img src="data:image/png;base64,') == 1      # softmax has no curve
