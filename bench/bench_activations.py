@@ -262,6 +262,12 @@ def np_hardshrink(x, g, lam=0.5):
 def np_tanhshrink(x, g):
     t = np.tanh(x)
     y = x - t
+    # x - tanh(x) cancels near 0: the same series the catalog uses there
+    idx = np.flatnonzero(np.abs(x) < 0.06)
+    xs = x.flat[idx]
+    x2 = xs * xs
+    y.flat[idx] = xs * x2 * (1 / 3 + x2 * (-2 / 15 + x2 * (17 / 315 + x2 * (
+        -62 / 2835 + x2 * 1382 / 155925))))
     t *= t
     t *= g
     return y, t

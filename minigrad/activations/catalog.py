@@ -544,21 +544,26 @@ register(Activation(
 ))
 
 
-def _softsign_f(x):
+def _softsign_fa(x):
     xc = _clipbig(_arr(x))
-    return _ret(xc / (1.0 + np.abs(xc)))
+    r = np.abs(xc)
+    r += 1.0
+    r = np.reciprocal(r, out=r) if r.ndim else 1.0 / r    # 1/(1 + |x|)
+    return _ret(xc * r), r
 
 
-def _softsign_d(x, y):
-    r = 1.0 / (1.0 + np.abs(x))
-    r *= r
-    return _ret(r)
+def _softsign_da(x, y, r):
+    return _ret(r * r)
+
+
+_softsign_f, _softsign_d = _via_aux(_softsign_fa, _softsign_da)
 
 
 register(Activation(
     name="softsign", title="Softsign",
     latex=r"f(x) = \frac{x}{1 + |x|}", derivative_latex=r"f'(x) = \frac{1}{(1 + |x|)^2}",
     forward=_softsign_f, derivative=_softsign_d,
+    forward_aux=_softsign_fa, derivative_aux=_softsign_da,
     reference="bergstra2009quadratic", torch_name="softsign", layer_name="Softsign",
     family="saturating",
     composite=lambda x: x / (1.0 + x.abs()),
@@ -1206,33 +1211,38 @@ _TANHSHRINK_SERIES = (1.0 / 3.0, -2.0 / 15.0, 17.0 / 315.0, -62.0 / 2835.0,
                       1382.0 / 155925.0)
 
 
-def _tanhshrink_f(x):
+def _tanhshrink_series(xs):
+    x2 = xs * xs
+    acc = _TANHSHRINK_SERIES[-1]
+    for c in _TANHSHRINK_SERIES[-2::-1]:
+        acc = acc * x2 + c
+    return acc * x2 * xs
+
+
+def _tanhshrink_fa(x):
     x = _arr(x)
-    r = x - np.tanh(x)
-    small = np.abs(x) < 0.06
-    if np.any(small):
-        xs = x[small] if r.ndim else x
-        x2 = xs * xs
-        acc = _TANHSHRINK_SERIES[-1]
-        for c in _TANHSHRINK_SERIES[-2::-1]:
-            acc = acc * x2 + c
-        val = acc * x2 * xs
-        if r.ndim:
-            r[small] = val
-        else:
-            r = val
-    return _ret(r)
-
-
-def _tanhshrink_d(x, y):
     t = np.tanh(x)
+    if x.ndim == 0:
+        return _ret(_tanhshrink_series(x) if abs(x) < 0.06 else x - t), t
+    r = x - t
+    idx = np.flatnonzero(np.abs(x) < 0.06)    # few points: index them, no full-size mask
+    if idx.size:
+        r.flat[idx] = _tanhshrink_series(x.flat[idx])
+    return r, t
+
+
+def _tanhshrink_da(x, y, t):
     return _ret(t * t)
+
+
+_tanhshrink_f, _tanhshrink_d = _via_aux(_tanhshrink_fa, _tanhshrink_da)
 
 
 register(Activation(
     name="tanhshrink", title="Tanh shrinkage",
     latex=r"f(x) = x - \tanh(x)", derivative_latex=r"f'(x) = \tanh^2(x)",
     forward=_tanhshrink_f, derivative=_tanhshrink_d,
+    forward_aux=_tanhshrink_fa, derivative_aux=_tanhshrink_da,
     reference="", torch_name="tanhshrink", layer_name="Tanhshrink", family="shrinkage",
     notes="A series near 0, where x - tanh(x) cancels.",
 ))
@@ -1410,8 +1420,10 @@ def _gauss_f(x):
 
 
 def _gauss_d(x, y):
-    xc = _clipbig(_arr(x), 1e10)
-    return _ret(-2.0 * xc * np.exp(-(xc * xc)))
+    r = _clipbig(_arr(x), 1e10)
+    r *= -2.0
+    r *= y                              # -2 x e^{-x^2}, reusing y = e^{-x^2}
+    return _ret(r)
 
 
 register(Activation(
