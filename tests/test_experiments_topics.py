@@ -200,3 +200,11 @@ def test_family_classes_from_the_catalog():
     assert rows["logsigmoid"]["class"] == "right only"
     table = fm.markdown_table(list(rows.values()))
     assert all(line.count("|") == 8 for line in table.splitlines())
+
+
+def test_order_text_ties_and_epoch_times():
+    assert ch.order_text({"a": 1.0, "b": 2.0, "c": 2.0}, ["c", "a", "b"]) == "a > c = b"
+    t = ch.epoch_times(["relu", "tanh"], steps=2, repeat=1)
+    assert set(t) == {"relu", "tanh"} and all(v > 0 for v in t.values())
+    rows = ch.benchmark(["relu"], ["moons"], seeds=(0,), steps=2)
+    assert "| relu |" in ch.results_table(rows, t)

@@ -32,7 +32,7 @@ __all__ = ["MLP", "accuracy", "train"]
 class MLP:
     """``sizes = (d_in, h_1, ..., h_k, d_out)``: k hidden layers with ``activation``, a linear top.
 
-    ``init``: a name of :func:`~minigrad.lab.experiments._common.init_weights` (``"he"``,
+    ``W[k]`` has shape ``(fan_in, fan_out)``. ``init``: a name of :func:`~minigrad.lab.experiments._common.init_weights` (``"he"``,
     ``"glorot"``, ``"lecun"``, ``"normal"``, ``"uniform"``, a number g for N(0, g^2/fan_in))
     or ``"best"`` (He for the rectifier family, LeCun for SELU, Glorot for the saturating
     ones). ``bias``: the hidden biases' initial value (the top bias starts at 0).
@@ -45,8 +45,9 @@ class MLP:
             init = BEST_INIT.get(activation, "he")   # He for everything not listed
         self.init = init
         self.sizes = tuple(sizes)
-        self.W = [Tensor(init_weights(init, (o, i), rng), requires_grad=True)
-                  for i, o in pairwise(self.sizes)]
+        # stored as (fan_in, fan_out), so that a layer is h @ W without a transpose node
+        self.W = [Tensor(np.ascontiguousarray(init_weights(init, (o, i), rng).T),
+                         requires_grad=True) for i, o in pairwise(self.sizes)]
         self.b = [Tensor(np.full(o, float(bias) if k < len(self.sizes) - 2 else 0.0),
                          requires_grad=True) for k, o in enumerate(self.sizes[1:])]
         self.slopes = ([Tensor(np.array(0.25), requires_grad=True) for _ in self.W[:-1]]
@@ -71,12 +72,12 @@ class MLP:
         pre, post = [], []
         with np.errstate(over="ignore"):
             for k, (W, b) in enumerate(zip(self.W[:-1], self.b[:-1])):
-                z = h @ W.T + b
+                z = h @ W + b
                 h = self.act(z, k, training)
                 if keep:
                     pre.append(z.data)
                     post.append(h.data)
-            out = h @ self.W[-1].T + self.b[-1]
+            out = h @ self.W[-1] + self.b[-1]
         return (out, pre, post) if keep else out
 
 
@@ -118,19 +119,21 @@ def train(net: MLP, X, y, task="binary", steps=200, lr=0.01, optimizer="adam",
     opt = optim.Adam(params, lr=lr) if optimizer == "adam" else optim.SGD(params, lr=lr)
     n = X.shape[0]
     order, pos = rng.permutation(n), 0
+    full_x, full_t = Tensor(X), _target(task, y)         # reused by every full-batch step
     hist = np.empty(steps)
     for step in range(steps):
         if callback is not None and every and step % every == 0:
             callback(step, net)
         if batch is None:
-            idx = slice(None)
+            x, t = full_x, full_t
         else:
             if pos + batch > n:
                 order, pos = rng.permutation(n), 0
             idx = order[pos:pos + batch]
             pos += batch
+            x, t = Tensor(X[idx]), _target(task, np.asarray(y)[idx])
         with np.errstate(over="ignore", invalid="ignore"):
-            loss = _loss(task, net(X[idx], training=True), _target(task, np.asarray(y)[idx]))
+            loss = _loss(task, net(x, training=True), t)
             opt.zero_grad()
             loss.backward()
             opt.step()
