@@ -37,12 +37,13 @@ def family_rows(names=None, far=20.0) -> list:
     (|f'(-far)|, |f'(far)|), ``range`` and ``class``."""
     from ...activations import entries, lookup
     from ...activations.properties import properties
+    from .small_mlp import catalog_params
 
     chosen = entries(elementwise=True) if names is None else [lookup(n) for n in names]
     rows = []
     for e in chosen:
         p = properties(e)
-        params = {q.name: q.default for q in e.params}
+        params = catalog_params(e)
         x = np.array([-far, far])
         with np.errstate(all="ignore"):
             d = np.abs(np.asarray(e.derivative(x, e.forward(x, **params), **params), float))

@@ -24,7 +24,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._common import BEST_INIT, forward, init_weights
+from ._common import BEST_INIT, init_weights
+from .small_mlp import catalog_params
+from .small_mlp import numpy_forward as forward
 
 __all__ = [
     "LayerStats",
@@ -68,7 +70,7 @@ def expected_mean(activation, sigma=1.0, mu=0.0, **params) -> float:
     defaults (e.g. ``negative_slope=0.25``)."""
     from ...activations import lookup
     e = lookup(activation)
-    p = {q.name: q.default for q in e.params}
+    p = catalog_params(e)
     p.update(params)
     t = np.linspace(-12.0, 12.0, 20001)
     with np.errstate(over="ignore"):

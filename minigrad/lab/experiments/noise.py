@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._common import derivative, forward
+from .small_mlp import numpy_derivative as derivative
+from .small_mlp import numpy_forward as forward
 
 __all__ = ["absent_concept_spread", "noise_by_sign", "noise_gain", "output_correlation",
            "side_slopes"]

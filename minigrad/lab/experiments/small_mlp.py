@@ -27,7 +27,33 @@ from ... import losses, optim
 from ...tensor import Tensor
 from ._common import BEST_INIT, init_weights
 
-__all__ = ["MLP", "accuracy", "train"]
+__all__ = ["MLP", "accuracy", "catalog_params", "numpy_derivative", "numpy_forward", "train"]
+
+def catalog_params(entry) -> dict:
+    """The parameter values the experiments use for a catalog entry: its defaults, plus the
+    catalog's example values for parameters PyTorch makes required (PReLU's initial slope
+    0.25), where the catalog provides them (``entry.example_params``)."""
+    example = getattr(entry, "example_params", None)
+    if example is not None:
+        return dict(example)
+    return {p.name: p.default for p in entry.params}
+
+
+def numpy_forward(name):
+    """``f(x)`` of a catalog entry as a numpy function, with :func:`catalog_params`."""
+    from ...activations import lookup
+    e = lookup(name)
+    p = catalog_params(e)
+    return lambda x: e.forward(x, **p)
+
+
+def numpy_derivative(name):
+    """``f'(x)`` of a catalog entry as a numpy function, with :func:`catalog_params`."""
+    from ...activations import lookup
+    e = lookup(name)
+    p = catalog_params(e)
+    return lambda x: e.derivative(x, e.forward(x, **p), **p)
+
 
 class MLP:
     """``sizes = (d_in, h_1, ..., h_k, d_out)``: k hidden layers with ``activation``, a linear top.
