@@ -134,7 +134,7 @@ ALT = {
 
 
 def _cases(entry):
-    out = [entry.defaults]
+    out = [entry.example_params]
     out += ALT.get(entry.name, [])
     return out
 
@@ -402,7 +402,7 @@ def test_kink_conventions_match_pytorch(name, params, x, fx, dfx):
 def test_every_kink_of_a_torch_function_is_covered():
     covered = {c[0] for c in TORCH_KINKS}
     for e in ELEMENTWISE:
-        if e.torch_name and _kinks(e, e.resolve((), {})) and e.name not in covered:
+        if e.torch_name and _kinks(e, e.resolve((), e.example_params)) and e.name not in covered:
             pytest.fail(f"record PyTorch's derivative at the kinks of {e.name}")
 
 
@@ -478,10 +478,11 @@ def test_every_entry_is_everywhere():
 @pytest.mark.parametrize("entry", ELEMENTWISE, ids=IDS)
 def test_functional_and_layer_agree_with_the_entry(entry):
     xs = np.linspace(-4, 4, 17)
-    ref = entry.forward(xs, **entry.defaults)
-    np.testing.assert_array_equal(F.__dict__[entry.name](Tensor(xs)).data, ref)
-    np.testing.assert_array_equal(F.__dict__[entry.name](xs.tolist()).data, ref)
-    layer = nn.Activation(entry.name)
+    p = entry.example_params
+    ref = entry.forward(xs, **p)
+    np.testing.assert_array_equal(F.__dict__[entry.name](Tensor(xs), **p).data, ref)
+    np.testing.assert_array_equal(F.__dict__[entry.name](xs.tolist(), **p).data, ref)
+    layer = nn.Activation(entry.name, **p)
     np.testing.assert_array_equal(layer(Tensor(xs)).data, ref)
 
 
@@ -512,6 +513,14 @@ def test_functional_and_layer_agree_with_the_entry(entry):
 def test_invalid_parameters_raise_value_error_naming_the_problem(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_required_parameters_follow_pytorch():
+    with pytest.raises(TypeError, match="threshold"):
+        F.threshold(Tensor([1.0]))
+    with pytest.raises(TypeError, match="weight"):
+        F.prelu(Tensor([1.0]))
+    np.testing.assert_array_equal(F.threshold(Tensor([0.5, 2.0]), 1.0, -3.0).data, [-3.0, 2.0])
 
 
 def test_wrong_types_raise_type_error():

@@ -171,6 +171,7 @@ class Activation:
     forward_aux: Callable | None = None
     derivative_aux: Callable | None = None
     scalar: tuple | None = None
+    example: dict = field(default_factory=dict)
 
     # ----------------------------------------------------------------- parameters
     def param(self, name: str) -> Param:
@@ -185,6 +186,12 @@ class Activation:
     def defaults(self) -> dict:
         """``{name: default}`` for the parameters that have a default."""
         return {p.name: p.default for p in self.params if p.default is not None}
+
+    @property
+    def example_params(self) -> dict:
+        """Defaults plus ``example`` values for required parameters (those PyTorch makes
+        required, e.g. threshold's): what plots, the properties table and tests use."""
+        return {**self.example, **self.defaults}
 
     @property
     def learnable(self) -> tuple:
@@ -676,7 +683,10 @@ register(Activation(
           r"\quad (a \text{ learned, one per channel or shared})",
     derivative_latex=r"f'(x) = \begin{cases} 1 & x > 0 \\ a & x \le 0 \end{cases}, "
                      r"\quad \frac{\partial f}{\partial a} = \min(0, x)",
-    params=(Param("weight", 0.25, learnable=True, doc="slope a for x <= 0 (learned)"),),
+    params=(Param("weight", None, learnable=True,
+                  doc="slope a for x <= 0 (learned; required, as in PyTorch; nn.PReLU "
+                      "starts at 0.25)"),),
+    example={"weight": 0.25},
     forward=lambda x, weight: _leaky_f(x, weight),
     derivative=lambda x, y, weight: _leaky_d(x, y, weight),
     param_derivatives={"weight": _prelu_w_d},
@@ -1261,8 +1271,9 @@ register(Activation(
     name="threshold", title="Threshold",
     latex=r"f(x) = \begin{cases} x & x > t \\ v & x \le t \end{cases}",
     derivative_latex=r"f'(x) = \begin{cases} 1 & x > t \\ 0 & x \le t \end{cases}",
-    params=(Param("threshold", 0.0, doc="t (required in PyTorch; 0 here)"),
-            Param("value", 0.0, doc="v, the value for x <= t (required in PyTorch; 0 here)")),
+    params=(Param("threshold", None, doc="t (required, as in PyTorch)"),
+            Param("value", None, doc="v, the value for x <= t (required, as in PyTorch)")),
+    example={"threshold": 0.0, "value": 0.0},
     forward=_threshold_f, derivative=_threshold_d,
     kinks=lambda threshold, value: (threshold,),
     kink_note="f'(threshold) = 0 (PyTorch); f jumps there unless value == threshold.",

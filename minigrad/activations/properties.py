@@ -80,12 +80,13 @@ class Properties:
 
 def properties(entry: Activation | str, **params) -> Properties:
     """Compute the :class:`Properties` of an elementwise entry (name or entry) with its
-    default parameters, or with ``params``. TypeError for a non-elementwise entry."""
+    default (or example, for required) parameters, or with ``params``. TypeError for a
+    non-elementwise entry."""
     e = lookup(entry)
     if not e.elementwise or e.derivative is None:
         raise TypeError(f"{e.name} is not elementwise: range, monotonicity etc. are not "
                         "defined for it")
-    p = e.resolve((), params)
+    p = e.resolve((), {**e.example_params, **params})
     p = {k: (np.asarray(v, dtype=float) if isinstance(v, (tuple, list)) else v)
          for k, v in p.items()}
     kinks = [float(k) for k in e.kinks(**p)]
