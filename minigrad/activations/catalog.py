@@ -683,10 +683,9 @@ register(Activation(
           r"\quad (a \text{ learned, one per channel or shared})",
     derivative_latex=r"f'(x) = \begin{cases} 1 & x > 0 \\ a & x \le 0 \end{cases}, "
                      r"\quad \frac{\partial f}{\partial a} = \min(0, x)",
-    params=(Param("weight", None, learnable=True,
-                  doc="slope a for x <= 0 (learned; required, as in PyTorch; nn.PReLU "
-                      "starts at 0.25)"),),
-    example={"weight": 0.25},
+    params=(Param("weight", 0.25, learnable=True,
+                  doc="slope a for x <= 0 (learned; PyTorch's F.prelu requires it, "
+                      "0.25 is nn.PReLU's initial value)"),),
     forward=lambda x, weight: _leaky_f(x, weight),
     derivative=lambda x, y, weight: _leaky_d(x, y, weight),
     param_derivatives={"weight": _prelu_w_d},
@@ -1271,9 +1270,9 @@ register(Activation(
     name="threshold", title="Threshold",
     latex=r"f(x) = \begin{cases} x & x > t \\ v & x \le t \end{cases}",
     derivative_latex=r"f'(x) = \begin{cases} 1 & x > t \\ 0 & x \le t \end{cases}",
-    params=(Param("threshold", None, doc="t (required, as in PyTorch)"),
-            Param("value", None, doc="v, the value for x <= t (required, as in PyTorch)")),
-    example={"threshold": 0.0, "value": 0.0},
+    params=(Param("threshold", 0.0, doc="t (required in PyTorch; 0 here, which makes "
+                                        "threshold = ReLU)"),
+            Param("value", 0.0, doc="v, the value for x <= t (required in PyTorch; 0 here)")),
     forward=_threshold_f, derivative=_threshold_d,
     kinks=lambda threshold, value: (threshold,),
     kink_note="f'(threshold) = 0 (PyTorch); f jumps there unless value == threshold.",
