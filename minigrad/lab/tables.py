@@ -33,6 +33,7 @@ __all__ = [
     "overview_markdown",
     "overview_rows",
     "plot_decision_boundary",
+    "source_table_check",
     "sparkline_png",
     "speed_table",
     "split_latex",
@@ -412,6 +413,59 @@ def gallery(entries=None, ncols=6, xlim=(-4.0, 4.0), panel=(1.75, 1.2), dpi=None
     if dpi:
         fig.set_dpi(dpi)
     return fig
+
+
+# ------------------------------------------------------------ the source's table, as printed
+def _source_formulas() -> dict:
+    """The formulas of the source's overview table, transcribed as printed (numpy), with
+    the parameter values they are compared at. APL is left out: its printed parameters
+    (a_s^s, b_s^s) do not define a function."""
+    def sig(x):
+        return 1.0 / (1.0 + np.exp(-x))
+
+    def cases(cond, a, b):
+        return np.where(cond, a, b)
+
+    return {
+        "identity": ({}, lambda x: x),
+        "binary_step": ({}, lambda x: cases(x < 0, 0.0, 1.0)),
+        "sigmoid": ({}, sig),
+        "tanh": ({}, lambda x: (np.exp(x) - np.exp(-x)) / (np.exp(x) + np.exp(-x))),
+        "arctan": ({}, np.arctan),
+        "softsign": ({}, lambda x: x / (1 + x)),                      # |x| lost
+        "isru": ({"alpha": 1.0}, lambda x: x / np.sqrt(1 + x**2)),
+        "relu": ({}, lambda x: cases(x < 0, 0.0, x)),
+        "leaky_relu": ({"negative_slope": 0.01}, lambda x: cases(x < 0, 0.01 * x, x)),
+        "prelu": ({"weight": 0.25}, lambda x: cases(x < 0, 0.25 * x, x)),
+        "rrelu": ({}, lambda x: cases(x < 0, (0.125 + 1 / 3) / 2 * x, x)),   # eval slope
+        "elu": ({"alpha": 1.0}, lambda x: cases(x <= 0, np.exp(x) - 1, x)),
+        "selu": ({}, lambda x: 1.0507 * cases(x < 0, 1.67326 * (np.exp(x) - 1), x)),
+        "srelu": ({"t_left": 0.0, "a_left": 0.2, "t_right": 1.0, "a_right": 1.0},
+                  lambda x: np.select([x <= 0.0, x >= 1.0], [0.2 * x, 1.0 + (x - 1.0)], x)),
+        "isrlu": ({"alpha": 1.0}, lambda x: cases(x < 0, x / np.sqrt(1 + x**2), x)),
+        "softplus": ({}, lambda x: np.log(1 + np.exp(x))),
+        "bent_identity": ({}, lambda x: (np.sqrt(x**2 + 1) - 1) / 2 + x),
+        "silu": ({}, lambda x: x * sig(x)),
+        "soft_exponential": ({"alpha": 0.5}, lambda x: (np.exp(0.5 * x) - 1) / 0.5 + 0.5),
+        "sinusoid": ({}, np.sin),
+        "sinc": ({}, lambda x: cases(x == 0, 1.0, np.sin(x) / np.where(x == 0, 1.0, x))),
+        "gaussian": ({}, lambda x: np.exp(-(x**2))),
+    }
+
+
+def source_table_check(x=None) -> dict:
+    """Largest |source's printed formula - catalog| over ``x`` (default: 2001 points on
+    [-5, 5]) for each row of the source's overview table except APL. A garbled row shows
+    up as a large (or infinite / nan) difference."""
+    from minigrad.activations import lookup
+
+    x = np.linspace(-5.0, 5.0, 2001) if x is None else np.asarray(x, dtype=float)
+    out = {}
+    with np.errstate(all="ignore"):
+        for name, (params, printed) in _source_formulas().items():
+            gap = np.abs(np.asarray(printed(x), dtype=float) - lookup(name)(x, **params))
+            out[name] = float(np.nan if np.isnan(gap).any() else gap.max())
+    return out
 
 
 # ------------------------------------------------------------------ small training runs
