@@ -776,3 +776,21 @@ def test_scalar_fast_path_matches_the_numpy_definition(entry, params):
             float(entry.derivative(np.float64(x), entry.forward(np.float64(x), **p), **p)),
             rel=rel, abs=1e-300)
     assert math.isnan(sf(math.nan, **p)) and math.isnan(sd(math.nan, math.nan, **p))
+
+
+NON_ELEMENTWISE = entries(elementwise=False)
+
+
+@pytest.mark.parametrize("entry", NON_ELEMENTWISE, ids=[e.name for e in NON_ELEMENTWISE])
+def test_non_elementwise_extremes_no_warning_and_dtype(entry):
+    row = [np.inf, -1e4, np.nan, 1.0, -np.inf, 1e4, 0.0, 2.0]
+    x = Tensor(np.array([row, np.linspace(-1e4, 1e4, 8)]), requires_grad=True)
+    y = getattr(F, entry.name)(x)
+    y.backward(np.ones(y.shape))
+    assert np.isnan(y.data[0]).any()                 # the NaN shows up in its row
+    assert np.all(np.isfinite(y.data[1]))            # a finite row stays finite
+    np.testing.assert_array_equal(entry.forward(x.data, **entry.defaults), y.data)
+    x32 = Tensor(np.ones((2, 4), dtype=np.float32), requires_grad=True)
+    y32 = getattr(F, entry.name)(x32)
+    y32.backward(np.ones(y32.shape, dtype=np.float32))
+    assert y32.dtype == np.float32 and x32.grad.dtype == np.float32

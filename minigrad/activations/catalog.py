@@ -1592,7 +1592,8 @@ def _glu_np(x, dim):
         raise ValueError(f"glu(): dimension {dim} must have an even size, input shape "
                          f"{x.shape}")
     a, b = np.split(x, 2, axis=axis)
-    return a * sigmoid(b)
+    with np.errstate(invalid="ignore"):   # inf * 0: NaN, no limit
+        return a * sigmoid(b)
 
 
 def _softmax_fwd(x, dim):

@@ -223,7 +223,8 @@ def glu(x, dim: int = -1) -> Tensor:
                          f"{xd.shape}")
     a, b = np.split(xd, 2, axis=axis)
     s = sigmoid(b)
-    y = a * s
+    with np.errstate(invalid="ignore"):   # inf * 0 (a = inf, b = -inf): no limit, NaN
+        y = (a * s).astype(xd.dtype, copy=False)
 
     def backward(g):
         sp, sm = sigmoid_pair(b)
