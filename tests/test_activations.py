@@ -794,3 +794,15 @@ def test_non_elementwise_extremes_no_warning_and_dtype(entry):
     y32 = getattr(F, entry.name)(x32)
     y32.backward(np.ones(y32.shape, dtype=np.float32))
     assert y32.dtype == np.float32 and x32.grad.dtype == np.float32
+
+
+@pytest.mark.parametrize(("entry", "params"), CASES, ids=CASE_IDS)
+def test_inputs_are_never_modified(entry, params):
+    x = np.linspace(-5, 5, 41)
+    keep = x.copy()
+    y = entry.forward(x, **params)
+    entry.derivative(x, y, **params)
+    t = Tensor(x, requires_grad=True)
+    getattr(t, entry.name)(**params).backward(np.ones_like(x))
+    np.testing.assert_array_equal(x, keep)
+    np.testing.assert_array_equal(t.data, keep)

@@ -374,9 +374,22 @@ def _window(x, lo, hi, value=1.0):
     return _fix_nan(r, x)
 
 
+def _within(x, b):
+    """True if every element of x lies in [-b, b] (two reductions, no temporary array;
+    False for NaN)."""
+    x = _arr(x)
+    if x.size == 0:
+        return True
+    return bool(-b <= np.min(x) and np.max(x) <= b)
+
+
 def _clipbig(x, bound=_BIG):
-    """Clip to +-bound (dtype-aware, see _bound): keeps inf * 0 and x**2 finite."""
+    """Clip to +-bound (dtype-aware, see _bound): keeps inf * 0 and x**2 finite.
+    Returns x itself (no copy) when nothing needs clipping: never modify the result
+    in place."""
     b = _bound(x, bound)
+    if _within(x, b):
+        return x
     return np.clip(x, -b, b)
 
 
@@ -913,6 +926,8 @@ def _gate(x, s, beta=1.0):
     x = _arr(x)
     if np.ndim(beta) == 0:
         b = _bound(x, _BIG)
+        if _within(x, b):
+            return _ret(np.multiply(x, s))
         xc = np.maximum(x, -b) if beta >= 0 else np.minimum(x, b)
         return _ret(np.multiply(xc, s))
     r = np.multiply(x, s)
@@ -922,15 +937,16 @@ def _gate(x, s, beta=1.0):
 
 def _swish_fa(x, beta):
     x = _arr(x)
-    s, t = sigmoid_pair(np.multiply(_clipbig(x), beta))
-    return _gate(x, s, beta), (s, t)
+    xc = _clipbig(x)
+    s, t = sigmoid_pair(xc if np.ndim(beta) == 0 and beta == 1.0 else np.multiply(xc, beta))
+    return _gate(x, s, beta), (s, t, xc)
 
 
 def _swish_da(x, y, aux, beta):
-    s, t = aux
-    xc = _clipbig(_arr(x))
+    s, t, xc = aux
     r = np.multiply(t, xc)
-    r *= beta
+    if np.ndim(beta) or beta != 1.0:
+        r *= beta
     r += 1.0
     r *= s
     return _ret(r)   # s (1 + beta x sigma(-beta x))
@@ -1430,8 +1446,7 @@ def _gauss_f(x):
 
 
 def _gauss_d(x, y):
-    r = _clipbig(_arr(x), 1e10)
-    r *= -2.0
+    r = np.multiply(_clipbig(_arr(x), 1e10), -2.0)   # (a new array: never write to x)
     r *= y                              # -2 x e^{-x^2}, reusing y = e^{-x^2}
     return _ret(r)
 
