@@ -740,25 +740,32 @@ register(Activation(
 ))
 
 
-def _elu_f(x, alpha):
+def _elu_fa(x, alpha, scale=1.0):
+    """scale * (alpha expm1(min(x, 0)) + max(x, 0)); aux: min(x, 0) for the backward."""
     x = _arr(x)
-    r = np.minimum(x, 0.0)
-    np.expm1(r, out=r) if r.ndim else None
-    r = r if r.ndim else np.expm1(r)
-    r *= alpha                      # alpha expm1(min(x, 0)) + max(x, 0)
-    r += np.maximum(x, 0.0)
-    return _ret(r)
-
-
-def _elu_d(x, y, alpha):
-    x = _arr(x)
-    r = np.exp(np.minimum(x, 0.0))
-    r *= alpha                      # alpha e^{min(x,0)} + (1 - alpha) [x > 0]
+    m = np.minimum(x, 0.0)
+    r = np.expm1(m)
     if alpha != 1.0:
-        h = _step(x, 0.0)
-        h *= 1.0 - alpha
+        r *= alpha
+    r += np.maximum(x, 0.0)
+    if scale != 1.0:
+        r *= scale
+    return _ret(r), m
+
+
+def _elu_da(x, y, m, alpha, scale=1.0):
+    """scale * (alpha e^{min(x,0)} + (1 - alpha) [x > 0])."""
+    r = np.exp(m)
+    if alpha * scale != 1.0:
+        r *= alpha * scale
+    if alpha != 1.0:
+        h = _step(_arr(x), 0.0)
+        h *= scale * (1.0 - alpha)
         r += h
     return _ret(r)
+
+
+_elu_f, _elu_d = _via_aux(_elu_fa, _elu_da)
 
 
 register(Activation(
@@ -767,6 +774,7 @@ register(Activation(
     derivative_latex=r"f'(x) = \begin{cases} 1 & x > 0 \\ \alpha e^x & x \le 0 \end{cases}",
     params=(Param("alpha", 1.0, low=0.0, low_open=False, doc="negative saturation value"),),
     forward=_elu_f, derivative=_elu_d, scalar=(_s_elu, _s_elu_d),
+    forward_aux=_elu_fa, derivative_aux=_elu_da,
     kinks=lambda alpha: (0.0,) if alpha != 1.0 else (),
     kink_note="f'(0) = alpha (PyTorch's x <= 0 branch).",
     reference="clevert2016elu", torch_name="elu", layer_name="ELU",
@@ -778,14 +786,15 @@ SELU_ALPHA = 1.6732632423543772848170429916717
 SELU_SCALE = 1.0507009873554804934193349852946
 
 
-def _selu_f(x):
-    r = _elu_f(x, SELU_ALPHA)
-    return _ret(np.multiply(r, SELU_SCALE))
+def _selu_fa(x):
+    return _elu_fa(x, SELU_ALPHA, SELU_SCALE)
 
 
-def _selu_d(x, y):
-    r = _elu_d(x, y, SELU_ALPHA)
-    return _ret(np.multiply(r, SELU_SCALE))
+def _selu_da(x, y, m):
+    return _elu_da(x, y, m, SELU_ALPHA, SELU_SCALE)
+
+
+_selu_f, _selu_d = _via_aux(_selu_fa, _selu_da)
 
 
 register(Activation(
@@ -794,7 +803,7 @@ register(Activation(
           r"\; \lambda \approx 1.0507, \alpha \approx 1.6733",
     derivative_latex=r"f'(x) = \lambda \begin{cases} 1 & x > 0 \\ \alpha e^x & x \le 0 "
                      r"\end{cases}",
-    forward=_selu_f, derivative=_selu_d,
+    forward=_selu_f, derivative=_selu_d, forward_aux=_selu_fa, derivative_aux=_selu_da,
     kinks=lambda: (0.0,), kink_note="f'(0) = scale * alpha (PyTorch's x <= 0 branch).",
     reference="klambauer2017self", torch_name="selu", layer_name="SELU",
     family="exponential",
@@ -803,16 +812,23 @@ register(Activation(
 ))
 
 
-def _celu_f(x, alpha):
+def _celu_fa(x, alpha):
     x = _arr(x)
-    r = np.expm1(np.minimum(x, 0.0) / alpha)
-    r *= alpha
+    m = np.minimum(x, 0.0)
+    if alpha != 1.0:
+        m /= alpha
+    r = np.expm1(m)
+    if alpha != 1.0:
+        r *= alpha
     r += np.maximum(x, 0.0)
-    return _ret(r)
+    return _ret(r), m
 
 
-def _celu_d(x, y, alpha):
-    return _ret(np.exp(np.minimum(x, 0.0) / alpha))   # = 1 for x > 0
+def _celu_da(x, y, m, alpha):
+    return _ret(np.exp(m))              # e^{min(x,0)/alpha}: 1 for x > 0
+
+
+_celu_f, _celu_d = _via_aux(_celu_fa, _celu_da)
 
 
 register(Activation(
@@ -820,7 +836,7 @@ register(Activation(
     latex=r"f(x) = \max(0, x) + \min\left(0, \alpha (e^{x/\alpha} - 1)\right)",
     derivative_latex=r"f'(x) = \begin{cases} 1 & x > 0 \\ e^{x/\alpha} & x \le 0 \end{cases}",
     params=(Param("alpha", 1.0, low=0.0, low_open=True, doc="must be > 0"),),
-    forward=_celu_f, derivative=_celu_d,
+    forward=_celu_f, derivative=_celu_d, forward_aux=_celu_fa, derivative_aux=_celu_da,
     reference="barron2017continuously", torch_name="celu", layer_name="CELU",
     family="exponential",
     composite=lambda x, alpha: x.maximum(0.0) + alpha * ((x.minimum(0.0) / alpha).exp() - 1.0),
