@@ -1216,10 +1216,26 @@ register(Activation(
 _LAMBD = Param("lambd", 0.5, low=0.0, low_open=False, doc="threshold lambda >= 0")
 
 
-def _shrink_d(x, y, lambd):
+def _shrink_mask(x, lambd):
+    return np.greater(np.abs(x), lambd)
+
+
+def _shrink_da(x, y, mask, lambd):
     x = _arr(x)
-    r = np.greater(np.abs(x), lambd).astype(x.dtype if x.dtype.kind == "f" else np.float64)
+    r = np.asarray(mask).astype(x.dtype if x.dtype.kind == "f" else np.float64)
     return _ret(_fix_nan(r, x))
+
+
+def _shrink_d(x, y, lambd):
+    return _shrink_da(x, y, _shrink_mask(x, lambd), lambd)
+
+
+def _hardshrink_fa(x, lambd):
+    m = _shrink_mask(x, lambd)
+    return _ret(np.multiply(x, m)), m
+
+
+_hardshrink_f, _hardshrink_d = _via_aux(_hardshrink_fa, _shrink_da)
 
 
 register(Activation(
@@ -1239,8 +1255,8 @@ register(Activation(
     latex=r"f(x) = \begin{cases} x & |x| > \lambda \\ 0 & \text{otherwise} \end{cases}",
     derivative_latex=r"f'(x) = 1 \text{ for } |x| > \lambda, 0 \text{ otherwise}",
     params=(_LAMBD,),
-    forward=lambda x, lambd: _ret(np.multiply(x, np.abs(x) > lambd)),
-    derivative=_shrink_d,
+    forward=_hardshrink_f, derivative=_hardshrink_d,
+    forward_aux=_hardshrink_fa, derivative_aux=_shrink_da,
     kinks=lambda lambd: (-lambd, lambd), kink_note="f(+-lambd) = 0 and f'(+-lambd) = 0 "
                                                    "(PyTorch).",
     reference="donoho1994ideal", torch_name="hardshrink", layer_name="Hardshrink",
