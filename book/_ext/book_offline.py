@@ -14,11 +14,20 @@ Loaded from ``_config.yml`` (``sphinx.local_extensions``). It does four small th
    without encryption" once per executed page.
 4. Writes ``_build/exec_times.json`` (page -> execution seconds, from myst-nb's cache
    records) and logs the slowest pages, so the 30 s per page budget can be checked.
+5. Executes the pages that are not in the execution cache yet in parallel (one process
+   per CPU, with jupyter-cache's "local-parallel" executor) before Sphinx reads them one
+   by one; myst-nb then finds every page in the cache. On 2 cores this nearly halves a
+   clean build. A page that fails is executed again by myst-nb, which reports the error
+   and fails the build as usual. Set ``book_parallel_execution: false`` (sphinx config)
+   to turn it off.
 """
 
 from __future__ import annotations
 
 import json
+import logging as std_logging
+import os
+import time
 from pathlib import Path
 
 from sphinx.util import logging
@@ -105,6 +114,60 @@ def report_exec_times(app, exception) -> None:
                     ", ".join(f"{name} {sec:.1f} s" for name, sec in slowest))
 
 
+def pre_execute_in_parallel(app, env, docnames) -> None:
+    """Execute the uncached notebook pages among ``docnames`` in parallel (jupyter-cache)."""
+    if not app.config.book_parallel_execution or (os.cpu_count() or 1) < 2:
+        return
+    nb_config = getattr(env, "mystnb_config", None)
+    if nb_config is None or nb_config.execution_mode != "cache":
+        return
+    from fnmatch import fnmatch
+
+    from jupyter_cache import get_cache
+    from jupyter_cache.executors import load_executor
+    from myst_nb.core.read import create_nb_reader
+
+    cache = get_cache(nb_config.execution_cache_path or ".jupyter_cache")
+    pending = []
+    for docname in sorted(docnames):
+        path = str(env.doc2path(docname))
+        if any(fnmatch(path, pattern) for pattern in nb_config.execution_excludepatterns):
+            continue
+        try:
+            content = Path(path).read_text(encoding="utf-8")
+        except OSError:
+            continue
+        reader = create_nb_reader(path, env.myst_config, nb_config, content)
+        if reader is None or reader.read_fmt is None:
+            continue
+        notebook = reader.read(content)
+        if not any(c.cell_type == "code" for c in notebook.cells):
+            continue
+        try:
+            cache.match_cache_notebook(notebook)
+            continue                                   # already executed and cached
+        except KeyError:
+            pass
+        pending.append(cache.add_nb_to_project(path, read_data=reader.read_fmt).pk)
+    if len(pending) < 2:
+        return                                         # nothing to gain: myst-nb does it
+    quiet = std_logging.getLogger("book_offline.jupyter_cache")
+    quiet.setLevel(std_logging.ERROR)
+    start = time.perf_counter()
+    executor = load_executor("local-parallel", cache, logger=quiet)
+    result = executor.run_and_cache(filter_pks=pending, timeout=nb_config.execution_timeout,
+                                    allow_errors=nb_config.execution_allow_errors)
+    failed = list(result.excepted) + list(result.errored)
+    logger.info("[book_offline] executed %d pages on %d processes in %.1f s (%d to retry)",
+                len(pending), os.cpu_count(), time.perf_counter() - start, len(failed))
+    for uri in failed:  # myst-nb executes these again, and reports a real error properly
+        try:
+            trace = (cache.get_project_record(uri).traceback or "").strip().splitlines()
+        except Exception:  # noqa: BLE001 - only a diagnostic
+            trace = []
+        logger.info("[book_offline]   retry %s (%s)", uri, trace[-1][:200] if trace else "?")
+
+
 def _encrypt_kernel_connections() -> None:
     """Provision CurveZMQ keys for kernels that declare support (quiets ipykernel >= 7)."""
     try:
@@ -120,6 +183,8 @@ def _encrypt_kernel_connections() -> None:
 def setup(app):
     """Register the event handlers."""
     _encrypt_kernel_connections()
+    app.add_config_value("book_parallel_execution", True, "env")
+    app.connect("env-before-read-docs", pre_execute_in_parallel, priority=900)
     app.connect("builder-inited", remove_thebe_assets, priority=900)
     app.connect("env-before-read-docs", remove_thebe_assets, priority=900)
     app.connect("env-updated", remove_thebe_assets, priority=900)
