@@ -410,15 +410,19 @@ class Tensor:
         return self.data.tolist()
 
     def __array__(self, dtype=None, copy=None):
+        """``np.asarray(tensor)``: the data (no graph)."""
         return self.data if dtype is None else self.data.astype(dtype)
 
     def __float__(self) -> float:
+        """``float(tensor)`` for a one-element tensor."""
         return self.item()
 
     def __bool__(self) -> bool:
+        """Truth of a one-element tensor (ambiguous for more, as in numpy)."""
         return bool(self.data)
 
     def __len__(self) -> int:
+        """Size of the first axis."""
         if self.data.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
         return len(self.data)
@@ -430,6 +434,7 @@ class Tensor:
         return (self[i] for i in range(len(self.data)))
 
     def __repr__(self) -> str:
+        """``Tensor([...], requires_grad=True)``-style text."""
         body = np.array2string(self.data, separator=", ", prefix="Tensor(")
         extra = ", dtype=float32" if self.data.dtype == np.float32 else ""
         if self.requires_grad:
@@ -478,53 +483,61 @@ class Tensor:
         return Tensor._make(out, parents, backward, op)
 
     def __add__(self, other):
-        # d(a+b)/da = 1, d(a+b)/db = 1
+        """a + b (broadcasting); d/da = 1, d/db = 1."""
         return self._binary(other, np.add, lambda g, a, b, out, n: (g, g), "add")
 
     def __radd__(self, other):
+        """number + tensor."""
         return self._binary(other, np.add, lambda g, a, b, out, n: (g, g), "add", reverse=True)
 
     def __sub__(self, other):
-        # d(a-b)/da = 1, d(a-b)/db = -1
+        """a - b; d/da = 1, d/db = -1."""
         return self._binary(other, np.subtract, lambda g, a, b, out, n: (g, -g if n[1] else None),
                             "sub")
 
     def __rsub__(self, other):
+        """number - tensor."""
         return self._binary(other, np.subtract, lambda g, a, b, out, n: (g, -g if n[1] else None),
                             "sub", reverse=True)
 
     def __mul__(self, other):
-        # d(a*b)/da = b, d(a*b)/db = a
+        """a * b; d/da = b, d/db = a."""
         return self._binary(other, np.multiply, _mul_back, "mul")
 
     def __rmul__(self, other):
+        """number * tensor."""
         return self._binary(other, np.multiply, _mul_back, "mul", reverse=True)
 
     def __truediv__(self, other):
-        # d(a/b)/da = 1/b, d(a/b)/db = -a/b**2 = -out/b
+        """a / b; d/da = 1/b, d/db = -a/b**2 (computed as -out/b)."""
         return self._binary(other, np.true_divide, _div_back, "div")
 
     def __rtruediv__(self, other):
+        """number / tensor."""
         return self._binary(other, np.true_divide, _div_back, "div", reverse=True)
 
     def __pow__(self, other):
-        # d(a**b)/da = b * a**(b-1), d(a**b)/db = a**b * log(a)
+        """a ** b; d/da = b a**(b-1), d/db = a**b log(a) (conventions at 0: see top)."""
         return self._binary(other, np.power, _pow_back, "pow")
 
     def __rpow__(self, other):
+        """number ** tensor."""
         return self._binary(other, np.power, _pow_back, "pow", reverse=True)
 
     def __neg__(self):
-        # d(-a)/da = -1
+        """-a; d/da = -1."""
         return Tensor._make(-self.data, (self,), lambda g: (-g,), "neg")
 
     def __pos__(self):
+        """+a is a itself."""
         return self
 
     def __matmul__(self, other):
+        """self @ other (see :func:`matmul`)."""
         return matmul(self, other)
 
     def __rmatmul__(self, other):
+        """array @ tensor."""
         return matmul(other, self)
 
     def matmul(self, other):
@@ -545,21 +558,27 @@ class Tensor:
                     "together") from e
 
     def __lt__(self, other):
+        """self < other as a numpy boolean mask (not differentiable)."""
         return self._compare(other, np.less)
 
     def __le__(self, other):
+        """self <= other as a numpy boolean mask (not differentiable)."""
         return self._compare(other, np.less_equal)
 
     def __gt__(self, other):
+        """self > other as a numpy boolean mask (not differentiable)."""
         return self._compare(other, np.greater)
 
     def __ge__(self, other):
+        """self >= other as a numpy boolean mask (not differentiable)."""
         return self._compare(other, np.greater_equal)
 
     def __eq__(self, other):
+        """self == other as a numpy boolean mask (not differentiable)."""
         return self._compare(other, np.equal)
 
     def __ne__(self, other):
+        """self != other as a numpy boolean mask (not differentiable)."""
         return self._compare(other, np.not_equal)
 
     # ------------------------------------------------------ unary ops
