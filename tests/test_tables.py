@@ -149,3 +149,22 @@ def test_source_table_rows_match_the_catalog_except_the_garbled_ones():
     assert {n for n, g in gaps.items() if not g < 1e-12} == {"softsign", "selu"}
     assert gaps["selu"] < 1e-5                      # the source's rounded constants
     assert gaps["softsign"] == np.inf               # x / (1 + x): the lost |x|
+
+
+def test_graph_layout_puts_every_edge_left_to_right():
+    from minigrad import Value
+    from minigrad.lab.graphviz_mpl import draw_graph, graph_layout
+
+    a, b = Value(2.0), Value(-3.0)
+    d = a * b + a ** 2
+    f = (d * 0.5).tanh() + d.relu()
+    f.backward()
+    value_xy, op_xy = graph_layout(f)
+    assert set(op_xy) == {v for v in value_xy if v._prev}
+    for v, (x, _) in value_xy.items():
+        for p in v._prev:
+            assert value_xy[p][0] < op_xy[v][0] < x          # parent -> op -> value
+    fig = draw_graph(f, labels={a: "a", b: "b", f: "f"})
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert any("grad" in t and "$\\bf{a}$" in t for t in texts)
+    assert {"*", "+", "tanh", "relu"} <= set(texts)
