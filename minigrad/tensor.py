@@ -124,7 +124,7 @@ try:   # numpy >= 2 keeps the error state in a context variable: set it directly
 
         def __exit__(self, *exc):
             _extobj_contextvar.reset(self._token)
-except ImportError:   # numpy 1.x
+except (ImportError, AttributeError, TypeError):   # numpy 1.x, or internals moved
     def _errstate():
         """Silence numpy's floating-point warnings: inf and NaN are the intended results."""
         return np.errstate(all="ignore")
