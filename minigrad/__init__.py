@@ -4,16 +4,50 @@
 runners) live in :mod:`minigrad.lab` and import matplotlib / ipywidgets lazily.
 """
 
-from .scalar import Value
-from .tensor import Tensor, is_grad_enabled, no_grad
-from . import activations  # noqa: F401  (attaches the activation methods to Value and Tensor)
-from . import functional
+from . import (
+    activations,  # noqa: F401  (attaches the activation methods to Value and Tensor)
+    data,
+    functional,
+    init,
+    losses,
+    nn,
+    optim,
+)
 from . import functional as F
-from . import data, init, losses, nn, optim
 from .gradcheck import gradcheck
+from .scalar import Value
+from .tensor import (
+    Tensor,
+    cat,
+    concatenate,
+    is_grad_enabled,
+    matmul,
+    maximum,
+    minimum,
+    no_grad,
+    stack,
+    where,
+)
 
 __all__ = [
-    "Value", "Tensor", "no_grad", "is_grad_enabled", "functional", "F",
-    "nn", "optim", "init", "losses", "data", "gradcheck",
+    "F",
+    "Tensor",
+    "Value",
+    "cat",
+    "concatenate",
+    "data",
+    "functional",
+    "gradcheck",
+    "init",
+    "is_grad_enabled",
+    "losses",
+    "matmul",
+    "maximum",
+    "minimum",
+    "nn",
+    "no_grad",
+    "optim",
+    "stack",
+    "where",
 ]
 __version__ = "0.1.0"
