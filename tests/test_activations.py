@@ -407,7 +407,7 @@ def test_every_kink_of_a_torch_function_is_covered():
 
 
 def _torch_fn(entry, params):
-    torch = pytest.importorskip("torch")
+    torch = pytest.importorskip("torch", exc_type=ImportError)
     tf = torch.nn.functional
     n = entry.torch_name
     if entry.name == "prelu":
@@ -426,7 +426,7 @@ TORCH_CASES = [(e, p) for e, p in CASES if e.torch_name and e.torch_name != "Ide
 @pytest.mark.parametrize(("entry", "params"), TORCH_CASES,
                          ids=[f"{e.name}-{i}" for i, (e, _) in enumerate(TORCH_CASES)])
 def test_matches_pytorch_live(entry, params):
-    torch = pytest.importorskip("torch")
+    torch = pytest.importorskip("torch", exc_type=ImportError)
     fn = _torch_fn(entry, params)
     p = entry.resolve((), params)
     xs = np.concatenate([np.linspace(-30, 30, 241), _kinks(entry, p), [0.0]])
