@@ -115,6 +115,7 @@ def _num(v):
 
 
 def _no_kinks(**params):
+    """No kinks: f' is one continuous formula."""
     return ()
 
 

@@ -70,6 +70,7 @@ class Activation(Module):
         return getattr(x, e.name)(**self._params)
 
     def extra_repr(self) -> str:
+        """The name and parameters shown in ``repr``."""
         ps = ", ".join(f"{k}={v!r}" for k, v in self._params.items())
         return f"{self._entry.name!r}" + (f", {ps}" if ps else "")
 
@@ -84,6 +85,7 @@ def _make_layer(entry):
         Activation.__init__(self, entry.name, *args, **params)
 
     def extra_repr(self):
+        """The parameters shown in ``repr``."""
         return ", ".join(f"{k}={v!r}" for k, v in self._params.items())
 
     def __repr__(self):
@@ -130,6 +132,7 @@ class PReLU(Module):
         return tensor_apply(lookup("prelu"), _input(x), {"weight": self.weight})
 
     def extra_repr(self) -> str:
+        """Shown in ``repr``."""
         return f"num_parameters={self.weight.data.size}"
 
 
@@ -212,6 +215,7 @@ class APL(Module):
         return special.apl(_input(x), self.a, self.b)
 
     def extra_repr(self) -> str:
+        """Shown in ``repr``."""
         return f"features={self.a.data.shape[1]}, hinges={self.a.data.shape[0]}"
 
 
@@ -236,6 +240,7 @@ class Maxout(Module):
         return special.maxout(self.linear(x), self.k)
 
     def extra_repr(self) -> str:
+        """Shown in ``repr``."""
         return f"in_features={self.linear.in_features}, " \
                f"out_features={self.linear.out_features // self.k}, k={self.k}"
 
@@ -257,4 +262,5 @@ class RReLU(Module):
         return special.rrelu(_input(x), self.lower, self.upper, self.training, self._rng)
 
     def extra_repr(self) -> str:
+        """Shown in ``repr``."""
         return f"lower={self.lower}, upper={self.upper}"
