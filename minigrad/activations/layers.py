@@ -67,6 +67,8 @@ class Activation(Module):
         e = self._entry
         if e.elementwise and e.name not in special.OVERRIDES:
             return tensor_apply(e, x, self._params)
+        if e.name == "rrelu":      # random slopes in training mode, like nn.RReLU
+            return special.rrelu(x, **self._params, training=self.training)
         return getattr(x, e.name)(**self._params)
 
     def extra_repr(self) -> str:
