@@ -408,7 +408,7 @@ def _machine():
                     break
     except OSError:
         pass
-    th = f", torch {torch.__version__} ({torch.get_num_threads()} threads)" if torch else ""
+    th = f", torch {torch.__version__} (threads: {torch.get_num_threads()})" if torch else ""
     return (f"{cpu}, {os.cpu_count()} cores; Python {platform.python_version()}, "
             f"numpy {np.__version__}{th}")
 
