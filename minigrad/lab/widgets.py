@@ -390,13 +390,14 @@ def _fmt_value(v) -> str:
     return f"{v:.3g}" if _is_number(v) else str(v)
 
 
-def activation_explorer(names=None, *, xlim=(-5.0, 5.0), n_samples: int = 20000,
-                        seed: int = 0, bins: int = 40) -> Explorer:
+def activation_explorer(names=None, *, initial: str = "elu", xlim=(-5.0, 5.0),
+                        n_samples: int = 20000, seed: int = 0, bins: int = 40) -> Explorer:
     """Pick a catalog function, set its parameters; see f, f' and f applied to N(0, 1).
 
     One panel per elementwise catalog entry (or per name in ``names``), chosen from a
     dropdown; each panel has a slider (or buttons) per parameter (at most two; others stay
-    at their defaults and are named under the panel). Each frame shows f and f' on
+    at their defaults and are named under the panel); ``initial`` is the function shown
+    first (when it is among them). Each frame shows f and f' on
     ``xlim`` and a histogram of f(z) for ``n_samples`` draws z ~ N(0, 1) (``seed``), with
     their mean and standard deviation. Axis limits are fixed per function, so moving a
     slider shows the change.
@@ -479,7 +480,8 @@ def activation_explorer(names=None, *, xlim=(-5.0, 5.0), n_samples: int = 20000,
             panel = frame_widget(render())
             panel = Explorer(w.VBox([panel]), [], [], [], [panel], ())
         panels[entry.title] = panel
-    return choose("Activation", panels)
+    first = next((i for i, e in enumerate(chosen) if e.name == initial), 0)
+    return choose("Activation", panels, index=first)
 
 
 #: The gradient-flow explorer's grid: activations, initialisations, depths.
