@@ -154,7 +154,7 @@ VISIBLE_STATE = """(root) => {
     // What the explorer shows: the visible frames (SVG accessible names, image data).
     const out = [];
     for (const el of root.querySelectorAll('svg[role=img], img')) {
-        if (el.offsetParent === null) continue;
+        if (!el.getClientRects().length) continue;          // hidden (works for SVG too)
         out.push(el.getAttribute('aria-label') || (el.src || '').slice(-64));
     }
     return out.join('|');
@@ -164,7 +164,7 @@ CONTROLS = """(root) => {
     // Visible controls, each tagged with a stable id so the test can find it again.
     const found = [];
     const tag = (el, kind) => {
-        if (el.offsetParent === null) return;
+        if (!el.getClientRects().length) return;            // not visible
         if (!el.dataset.testId) el.dataset.testId = 'c' + Math.random().toString(36).slice(2);
         const box = el.closest('.widget-inline-hbox, .widget-hbox, .jupyter-widgets');
         const label = box ? (box.querySelector('.widget-label') || {}).textContent || '' : '';
