@@ -20,6 +20,26 @@ MAX_PAGE_SECONDS = 30.0
 VENDOR = ROOT / "book" / "_vendor"
 
 
+class _Images(HTMLParser):
+    """Collects (src, alt) of the images in a page's main content."""
+
+    def __init__(self):
+        super().__init__()
+        self.depth = 0
+        self.images: list[tuple[str, str | None]] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "main":
+            self.depth += 1
+        if tag == "img" and self.depth:
+            self.images.append((a.get("src", ""), a.get("alt")))
+
+    def handle_endtag(self, tag):
+        if tag == "main":
+            self.depth -= 1
+
+
 class _Assets(HTMLParser):
     """Collects the URLs a page loads by itself (scripts, stylesheets, images, fonts...)."""
 
@@ -66,6 +86,19 @@ def test_page_built_without_error_outputs(book, page):
     for marker in ('class="output traceback', 'class="output stderr', "ipythontb",
                    "Traceback (most recent call last)", 'class="output error'):
         assert marker not in html, f"{page} shows an error output ({marker})"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_figure_has_alt_text(book, page):
+    parser = _Images()
+    parser.feed(_html(book, page))
+    missing = []
+    for src, alt in parser.images:
+        name = Path(urlparse(src).path).name if not src.startswith("data:") else ""
+        # docutils falls back to the file name when a page gives no alt text
+        if not alt or not alt.strip() or (name and Path(alt).name == name) or alt == src:
+            missing.append(src[:80])
+    assert missing == [], f"{page}: images without alt text: {missing}"
 
 
 @pytest.mark.parametrize("page", PAGES)
