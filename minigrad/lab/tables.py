@@ -533,7 +533,8 @@ def plot_decision_boundary(predict, X, y, ax=None, title=None, resolution=150, p
     (x0, y0), (x1, y1) = X.min(axis=0) - pad, X.max(axis=0) + pad
     gx, gy = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
     p = predict(np.column_stack([gx.ravel(), gy.ravel()])).reshape(gx.shape)
-    ax.contourf(gx, gy, p, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.35)
+    ax.imshow(p, extent=(x0, x1, y0, y1), origin="lower", cmap="RdBu_r", vmin=0, vmax=1,
+              alpha=0.35, interpolation="bilinear", aspect="auto")
     ax.contour(gx, gy, p, levels=[0.5], colors="#333333", linewidths=1.2)
     ax.scatter(*X[y == 0].T, s=12, marker="o", color=COLORS["f"], label="class 0")
     ax.scatter(*X[y == 1].T, s=14, marker="^", color=COLORS["df"], label="class 1")
