@@ -13,7 +13,8 @@ lines long:
 * :func:`train_prelu_slope` (PReLU's slope learned with momentum SGD);
 * :func:`propagate_stats` (mean and variance through a deep random net);
 * :func:`train_mlp_classifier` (small seeded classification runs);
-* :func:`time_per_element` (a speed measurement).
+* :func:`time_per_element`, :func:`speed_comparison`, :func:`speed_phrase` (speed, in CPU
+  time, and a build-stable verbal summary of it).
 
 Only numpy and minigrad are imported here; nothing draws.
 """
@@ -39,6 +40,8 @@ __all__ = [
     "one_sided_derivatives",
     "propagate_stats",
     "selu_constants",
+    "speed_comparison",
+    "speed_phrase",
     "time_per_element",
     "train_mlp_classifier",
     "train_prelu_slope",
@@ -307,13 +310,69 @@ def train_mlp_classifier(activation, X, y, hidden: int = 16, layers: int = 2,
 
 # ----------------------------------------------------------------------------- timing
 def time_per_element(fn, n: int = 200_000, repeat: int = 7, seed: int = 0) -> float:
-    """Best-of-``repeat`` wall time of ``fn`` on a float64 array of ``n`` N(0, 1)
-    numbers, in nanoseconds per element. The minimum is the least noisy estimate."""
+    """Best-of-``repeat`` CPU time of ``fn`` on a float64 array of ``n`` N(0, 1) numbers,
+    in nanoseconds per element.
+
+    CPU time (:func:`time.process_time`) rather than wall time, so that other processes
+    on a shared machine do not count, and the minimum over repeats, the least noisy
+    estimate. Still a measurement: never print it as text in a page, which must build to
+    the same text every time; draw it, or state a conclusion (:func:`speed_phrase`).
+    """
     x = np.random.default_rng(seed).standard_normal(n)
     fn(x)  # warm up
     best = math.inf
     for _ in range(repeat):
-        t0 = time.perf_counter()
+        t0 = time.process_time()
         fn(x)
-        best = min(best, time.perf_counter() - t0)
+        best = min(best, time.process_time() - t0)
     return best / n * 1e9
+
+
+def speed_comparison(names, n: int = 100_000, repeat: int = 5, seed: int = 0) -> dict:
+    """CPU nanoseconds per element of catalog activations, with default parameters.
+
+    Returns ``{name: {"numpy": ..., "minigrad": ...}}``: the catalog's numpy forward, and
+    a minigrad ``Tensor`` forward + backward pass (graph bookkeeping included), each the
+    minimum over ``repeat`` runs of :func:`time_per_element`.
+    """
+    from minigrad import Tensor
+    from minigrad.activations import lookup
+
+    out = {}
+    for name in names:
+        entry = lookup(name)
+        params = {p.name: p.default for p in getattr(entry, "params", ())}
+
+        def fwd_bwd(x, method=entry.name, params=params):
+            t = Tensor(x, requires_grad=True)
+            getattr(t, method)(**params).sum().backward()
+
+        out[name] = {
+            "numpy": time_per_element(lambda x, e=entry, p=params: e.forward(x, **p),
+                                      n=n, repeat=repeat, seed=seed),
+            "minigrad": time_per_element(fwd_bwd, n=n, repeat=repeat, seed=seed),
+        }
+    return out
+
+
+#: (upper bound of the ratio, phrase) for :func:`speed_phrase`, in increasing order.
+SPEED_PHRASES = (
+    (0.9, "faster than"),
+    (1.1, "about as fast as"),
+    (3.0, "slower than"),
+    (10.0, "several times slower than"),
+    (math.inf, "more than ten times slower than"),
+)
+
+
+def speed_phrase(ratio: float) -> str:
+    """A coarse verbal comparison for a time ratio (this one / the reference).
+
+    A page glues the phrase instead of the ratio, so that the text stays the same from
+    build to build. The buckets are wide; check that a page's measured ratio is far from
+    their edges (0.9, 1.1, 3, 10) before relying on it.
+    """
+    for upper, phrase in SPEED_PHRASES:
+        if ratio < upper:
+            return phrase
+    return SPEED_PHRASES[-1][1]  # pragma: no cover - nan
