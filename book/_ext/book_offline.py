@@ -11,7 +11,9 @@ Loaded from ``_config.yml`` (``sphinx.local_extensions``). It does four small th
    outputs: the reader runs it) and adds it to the theme's download menu.
 3. Asks jupyter_client for CurveZMQ-encrypted kernel connections where the kernel
    supports them, so that ipykernel >= 7 does not print "Kernel is running over TCP
-   without encryption" once per executed page.
+   without encryption" once per executed page. Kernel start-ups (from choosing free
+   ports until the kernel answers) take turns under a file lock, so that kernels started
+   at the same time (item 5, or two builds on one machine) never pick the same port.
 4. Writes ``_build/exec_times.json`` (page -> execution seconds, from myst-nb's cache
    records) and logs the slowest pages, so the 30 s per page budget can be checked.
 5. Executes the pages that are not in the execution cache yet in parallel (one process
@@ -27,6 +29,7 @@ from __future__ import annotations
 import json
 import logging as std_logging
 import os
+import tempfile
 import time
 from pathlib import Path
 
@@ -152,7 +155,7 @@ def pre_execute_in_parallel(app, env, docnames) -> None:
     if len(pending) < 2:
         return                                         # nothing to gain: myst-nb does it
     quiet = std_logging.getLogger("book_offline.jupyter_cache")
-    quiet.setLevel(std_logging.ERROR)
+    quiet.setLevel(std_logging.CRITICAL)   # failures are re-run and reported by myst-nb
     start = time.perf_counter()
     executor = load_executor("local-parallel", cache, logger=quiet)
     result = executor.run_and_cache(filter_pks=pending, timeout=nb_config.execution_timeout,
@@ -180,9 +183,53 @@ def _encrypt_kernel_connections() -> None:
         trait.default_value = "auto"
 
 
+_LOCK_PATH = Path(tempfile.gettempdir()) / "book_offline-kernel-start.lock"
+
+
+def _serialise_kernel_startups() -> None:
+    """Hold a machine-wide lock from a kernel's port choice until it is ready."""
+    import fcntl
+
+    from nbclient.client import NotebookClient
+
+    if getattr(NotebookClient, "_book_offline_patched", False):
+        return
+    start_kernel = NotebookClient.async_start_new_kernel
+    start_client = NotebookClient.async_start_new_kernel_client
+
+    def release(client):
+        handle = client.__dict__.pop("_book_offline_lock", None)
+        if handle is not None:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            handle.close()
+
+    async def async_start_new_kernel(self, **kwargs):
+        # Blocking on purpose: this process should wait for its turn. Released when the
+        # kernel is ready (async_start_new_kernel_client) or failed to start.
+        handle = open(_LOCK_PATH, "a")  # noqa: ASYNC230, SIM115
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        self.__dict__["_book_offline_lock"] = handle
+        try:
+            return await start_kernel(self, **kwargs)
+        except BaseException:
+            release(self)
+            raise
+
+    async def async_start_new_kernel_client(self):
+        try:
+            return await start_client(self)
+        finally:
+            release(self)
+
+    NotebookClient.async_start_new_kernel = async_start_new_kernel
+    NotebookClient.async_start_new_kernel_client = async_start_new_kernel_client
+    NotebookClient._book_offline_patched = True
+
+
 def setup(app):
     """Register the event handlers."""
     _encrypt_kernel_connections()
+    _serialise_kernel_startups()
     app.add_config_value("book_parallel_execution", True, "env")
     app.connect("env-before-read-docs", pre_execute_in_parallel, priority=900)
     app.connect("builder-inited", remove_thebe_assets, priority=900)
