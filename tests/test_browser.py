@@ -215,11 +215,14 @@ def _change(page, root, control) -> list[str]:
 def test_every_control_changes_the_view(context, book_server, page_name):
     page, record = open_page(context, book_server, page_name)
     try:
-        explorers = page.locator(".minigrad-explorer").filter(
-            has=page.locator("select, .noUi-handle, .widget-toggle-buttons"))
-        roots = [explorers.nth(i) for i in range(explorers.count())]
-        roots = [r for r in roots if not r.locator(".minigrad-explorer").count()
-                 or r.evaluate("e => !e.parentElement.closest('.minigrad-explorer')")]
+        # the outermost explorers (an explorer may contain others, e.g. one per function)
+        n_roots = page.evaluate("""() => {
+            const tops = [...document.querySelectorAll('.minigrad-explorer')]
+                .filter(e => !e.parentElement.closest('.minigrad-explorer'));
+            tops.forEach((e, i) => e.dataset.testRoot = 'r' + i);
+            return tops.length;
+        }""")
+        roots = [page.locator(f"[data-test-root='r{i}']") for i in range(n_roots)]
         assert roots, f"{page_name} shows no explorer"
         tested = 0
         for root in roots:
@@ -227,8 +230,9 @@ def test_every_control_changes_the_view(context, book_server, page_name):
             pending = [c for c in root.evaluate(CONTROLS) if c["id"] not in seen]
             while pending:
                 control = pending.pop(0)
-                if control["id"] in seen:
-                    continue
+                if control["id"] in seen or not root.locator(
+                        f"[data-test-id='{control['id']}']").count():
+                    continue        # tested, or re-rendered since (found again below)
                 seen.add(control["id"])
                 assert control["label"], f"{page_name}: a control has no label"
                 start = _state(page, root)
@@ -259,6 +263,7 @@ def test_every_control_changes_the_view(context, book_server, page_name):
                     sel.select_option(index=0)
                 pending.extend(c for c in root.evaluate(CONTROLS) if c["id"] not in seen)
         assert tested >= 1
+        print(f"{page_name}: {tested} controls operated from the keyboard")
         assert record.console_errors == [], record.console_errors
         assert record.page_errors == [], record.page_errors
     finally:
