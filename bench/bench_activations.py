@@ -5,8 +5,9 @@ elements (x ~ N(0, 3^2), seeded), timed three ways:
 
 * **minigrad**: ``F.<name>(x).backward(g)`` on a leaf ``x = Tensor(data,
   requires_grad=True)`` made once (its ``grad`` reset each run) — the whole autograd path:
-  parameter checks, the Tensor node, the engine's backward (which copies ``g``), the
-  gradient stored in ``x.grad``;
+  parameter checks, the Tensor node, the engine's backward, the gradient stored in
+  ``x.grad`` (a fresh array: the engine copies ``g`` only where it would otherwise
+  become a ``.grad``, never up front);
 * **numpy**: the best hand-written numpy for the same formula with the same numerical
   care (two-branch sigmoid, expm1/log1p, no overflow warnings), in-place where possible;
   numpy has no erf, so the GELU baseline uses the catalog's numpy Phi

@@ -26,6 +26,7 @@ import numbers
 
 import numpy as np
 
+from .activations.numerics import log_softmax_np
 from .tensor import Tensor
 
 __all__ = [
@@ -172,13 +173,6 @@ def binary_cross_entropy_with_logits(input, target, reduction: str = "mean") -> 
     return _reduced("binary_cross_entropy_with_logits", per, (z, y), (dz, dy), reduction)
 
 
-def _log_softmax(z: np.ndarray) -> np.ndarray:
-    """log softmax along the last axis with the max subtracted first (no overflow)."""
-    m = np.max(z, axis=-1, keepdims=True)
-    s = z - m
-    return s - np.log(np.sum(np.exp(s), axis=-1, keepdims=True))
-
-
 def _class_targets(target, n: int, n_classes: int, fn: str) -> np.ndarray:
     """Integer class indices of shape (n,) from ints, or floats with integer values."""
     t = target.data if isinstance(target, Tensor) else np.asarray(target)
@@ -220,7 +214,10 @@ def cross_entropy(input, target, reduction: str = "mean", label_smoothing: float
     Gradient: :math:`\partial \ell_i / \partial z_{ic} = p_{ic} \sum_k q_{ik} - q_{ic}`,
     i.e. ``softmax - onehot`` for indices. ``label_smoothing`` = ε mixes the targets
     with the uniform distribution, :math:`q \leftarrow (1 - ε) q + ε / C` (PyTorch's
-    definition). A logit of ``-inf`` (a masked class) is fine; ``+inf`` or NaN gives NaN.
+    definition). The log-softmax is the catalog's (``F.log_softmax``, one definition), so
+    extremes follow it: a logit of ``-inf`` (a masked class) is fine; ``+inf`` logits
+    take the limit (they share probability 1: loss 0 for such a target, inf for any
+    other; PyTorch gives NaN); NaN gives NaN.
     """
     reduction = _check_reduction(reduction)
     if isinstance(label_smoothing, bool) or not isinstance(label_smoothing, numbers.Real):
@@ -239,7 +236,7 @@ def cross_entropy(input, target, reduction: str = "mean", label_smoothing: float
     t_arr = target.data if isinstance(target, Tensor) else np.asarray(target)
     soft = t_arr.shape == z.shape and t_arr.dtype.kind == "f" and not (single and c == 1)
     with np.errstate(all="ignore"):
-        logp = _log_softmax(zd)
+        logp = log_softmax_np(zd, dim=-1)     # the catalog's one definition
         probs = np.exp(logp)
         if soft:
             y = _tensor(target, "target", like=z)

@@ -162,8 +162,9 @@ def _expand(g: np.ndarray, shape: tuple) -> np.ndarray:
 _FLOATS = {np.dtype(np.float32), np.dtype(np.float64)}
 
 
-def _as_float_array(data, dtype=None) -> np.ndarray:
-    """Convert array-like ``data`` to a fresh float32/float64 numpy array (rules above)."""
+def _as_float_array(data, dtype=None, copy=True) -> np.ndarray:
+    """Convert array-like ``data`` to a float32/float64 numpy array (rules above): a fresh
+    one, or with ``copy=False`` ``data`` itself when it already is one."""
     if dtype is not None:
         try:
             dtype = np.dtype(dtype)
@@ -185,7 +186,7 @@ def _as_float_array(data, dtype=None) -> np.ndarray:
         raise TypeError(
             f"Tensor data must be numeric (bool, int or float), got dtype {arr.dtype} "
             f"from {type(data).__name__}")
-    return np.array(arr, dtype=target, copy=True)
+    return np.array(arr, dtype=target, copy=True) if copy else np.asarray(arr, dtype=target)
 
 
 def _is_number(x) -> bool:
@@ -316,19 +317,23 @@ class Tensor:
         else:
             if isinstance(gradient, Tensor):
                 gradient = gradient.data
-            seed = _as_float_array(gradient, self.dtype)
-            if seed.shape != self.shape:
+            seed = _as_float_array(gradient, self.dtype, copy=False)   # not copied:
+            if seed.shape != self.shape:                                 # see `taken`
                 raise ValueError(
                     f"gradient has shape {seed.shape} but the tensor has shape {self.shape}")
         grads = {id(self): seed}
-        assigned = set()
+        # ids of arrays a .grad must not alias: the caller's gradient, and every array
+        # already stored in some .grad. Closures never modify their incoming gradient, so
+        # the caller's array flows through the graph uncopied and is copied only if it
+        # would become a .grad itself (e.g. x.backward(g) on a leaf, or through x + y).
+        taken = {id(seed)}
         with _errstate():
             for node in self._topo():
                 g = grads.pop(id(node), None)
                 if g is None:
                     continue
                 if not node._parents or node._retain:
-                    node._accumulate(g, assigned)
+                    node._accumulate(g, taken)
                 if not node._parents:
                     continue
                 for p, pg in zip(node._parents, node._backward(g)):
@@ -339,13 +344,15 @@ class Tensor:
                     k = id(p)
                     grads[k] = grads[k] + pg if k in grads else pg
 
-    def _accumulate(self, g, assigned) -> None:
-        """Add ``g`` into ``self.grad`` without ever aliasing another tensor's array."""
+    def _accumulate(self, g, taken) -> None:
+        """Add ``g`` into ``self.grad`` without ever aliasing another array: ``g`` is
+        stored as it is only if it is a fresh array that no one else holds (its id not
+        in ``taken``, not a view, not a tensor's data); otherwise a copy is stored."""
         if g.dtype != self.data.dtype:
             g = g.astype(self.data.dtype)
-        elif id(g) in assigned or not g.flags.owndata or g is self.data:
+        elif id(g) in taken or not g.flags.owndata or g is self.data:
             g = g.copy()
-        assigned.add(id(g))
+        taken.add(id(g))
         self.grad = g if self.grad is None else self.grad + g
 
     def retain_grad(self) -> Tensor:

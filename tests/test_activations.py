@@ -806,3 +806,23 @@ def test_inputs_are_never_modified(entry, params):
     getattr(t, entry.name)(**params).backward(np.ones_like(x))
     np.testing.assert_array_equal(x, keep)
     np.testing.assert_array_equal(t.data, keep)
+
+
+def test_identity_is_a_read_only_view_with_a_nan_aware_derivative():
+    """identity copies nothing: f(x) is a read-only view of x (a write raises rather than
+    changing x); f'(x) = 1 is a broadcast constant unless x holds a NaN."""
+    e = lookup("identity")
+    x = np.array([1.0, -2.0, 3.0])
+    y = e.forward(x)
+    np.testing.assert_array_equal(y, x)
+    with pytest.raises(ValueError):
+        y[0] = 7.0
+    assert x[0] == 1.0
+    np.testing.assert_array_equal(e.derivative(x, y), [1.0, 1.0, 1.0])
+    d = e.derivative(np.array([1.0, np.nan]), None)
+    assert d[0] == 1.0 and np.isnan(d[1])
+    t = Tensor(x, requires_grad=True)
+    g = np.array([0.5, 0.25, 2.0])
+    F.identity(t).backward(g)
+    np.testing.assert_array_equal(t.grad, g)
+    assert not np.shares_memory(t.grad, g) and t.grad.flags.writeable

@@ -301,3 +301,18 @@ def test_every_loss_passes_minigrad_gradcheck(name, fn, shapes):
     rng = np.random.default_rng(sum(map(ord, name)))     # seeded per case
     inputs = [Tensor(rng.uniform(-2.5, 2.5, size=s) + 0.01) for s in shapes]
     assert gradcheck(fn, inputs) < 1e-7
+
+
+def test_cross_entropy_uses_the_catalogs_log_softmax():
+    """One definition of softmax: the loss's log-probabilities are F.log_softmax's, bit
+    for bit, extremes included (-inf masks a class; +inf logits take the limit)."""
+    from minigrad import F
+    z = np.array([[2.0, 0.0, -1.0], [1e4, -1e4, 0.0], [0.0, -math.inf, 1.0],
+                  [math.inf, 0.0, 1.0], [math.inf, math.inf, 0.0]])
+    t = np.array([0, 1, 2, 0, 1])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        per = losses.cross_entropy(Tensor(z), t, reduction="none").data
+        logp = F.log_softmax(Tensor(z), dim=-1).data
+    np.testing.assert_array_equal(per, -logp[np.arange(5), t])
+    assert per[3] == 0.0 and per[4] == pytest.approx(math.log(2.0))

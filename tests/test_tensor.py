@@ -684,6 +684,31 @@ def test_grad_arrays_are_not_shared():
     assert r.grad.flags.writeable
 
 
+def test_callers_gradient_is_neither_copied_into_nor_aliased():
+    """backward(g) does not copy g up front: it flows through the graph as it is, so no
+    op may write to it, and a .grad never aliases it (it is copied where it would be)."""
+    seed = np.array([1.0, -2.0, 3.0])
+    keep = seed.copy()
+    x = Tensor([0.5, 1.5, -1.0], requires_grad=True)
+    x.backward(seed)                              # the seed itself reaches a leaf
+    assert x.grad is not seed and not np.shares_memory(x.grad, seed)
+    x.grad += 1.0
+    np.testing.assert_array_equal(seed, keep)
+    w = Tensor([2.0, 2.0, 2.0], requires_grad=True)
+    for f in (lambda t: t + w, lambda t: t * w, lambda t: (t - w).exp(), lambda t: t.reshape(3),
+              lambda t: t.relu(), lambda t: t.identity(), lambda t: t.tanh(),
+              lambda t: t.softmax(), lambda t: t.log_softmax(), lambda t: t[[0, 1, 2]]):
+        x.grad = w.grad = None
+        f(x).backward(seed)
+        np.testing.assert_array_equal(seed, keep)          # never written to
+        for t in (x, w):
+            assert t.grad is None or not np.shares_memory(t.grad, seed)
+    gt = Tensor(seed)                             # a Tensor as the gradient: same rules
+    x.grad = None
+    x.backward(gt)
+    assert not np.shares_memory(x.grad, gt.data)
+
+
 def test_no_reference_cycles():
     gc.collect()
     gc.disable()

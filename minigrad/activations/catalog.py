@@ -335,11 +335,19 @@ def _ret(r):
     return r if r.ndim else r[()]
 
 
+def _has_nan(x) -> bool:
+    """True if the array ``x`` holds a NaN: one reduction (np.min is NaN exactly then),
+    no temporary array."""
+    return x.size > 0 and bool(np.isnan(np.min(x)))
+
+
 def _fix_nan(r, x):
-    """Set r to NaN where x is NaN (one fast reduction when there is none)."""
+    """Set r to NaN where x is NaN: for derivatives built from comparisons (x > 0 is
+    False at NaN), which lose the NaN a formula would propagate. One fast check when
+    there is no NaN."""
     if r.ndim == 0:
         return r.dtype.type(np.nan) if np.isnan(x) else r
-    if x.size and np.isnan(np.min(x)):
+    if _has_nan(x):
         r[np.isnan(x)] = np.nan
     return r
 
@@ -395,9 +403,14 @@ def _clipbig(x, bound=_BIG):
 
 
 def _like(x, v):
-    """Constant ``v`` with x's shape (a fresh array; NaN where x is NaN)."""
+    """Constant ``v`` with x's shape, NaN where x is NaN. Without NaN in x the result is
+    a read-only broadcast of one number (no memory, and the binding multiplies the
+    gradient by it in one pass); with NaN, a fresh array."""
     x = _arr(x)
-    r = np.full(x.shape, v, dtype=x.dtype if x.dtype.kind == "f" else np.float64)
+    dtype = x.dtype if x.dtype.kind == "f" else np.dtype(np.float64)
+    if x.ndim and not _has_nan(x):
+        return np.broadcast_to(dtype.type(v), x.shape)
+    r = np.full(x.shape, v, dtype=dtype)
     return _ret(_fix_nan(r, x))
 
 
@@ -479,7 +492,11 @@ def _s_elu_d(x, y, alpha):
 
 # ---------------------------------------------------------------- the entries
 def _identity_f(x):
-    return _ret(np.array(x, dtype=_arr(x).dtype, copy=True))
+    """x itself as a read-only view: no copy (like PyTorch's nn.Identity, which returns
+    its input), and a write to the result raises instead of changing x."""
+    y = _arr(x).view()
+    y.flags.writeable = False
+    return _ret(y)
 
 
 register(Activation(
@@ -488,6 +505,7 @@ register(Activation(
     forward=_identity_f, derivative=lambda x, y: _like(x, 1.0),
     reference="", torch_name="Identity", layer_name="Identity", family="linear",
     composite=lambda x: x * 1.0,
+    notes="f(x) is a read-only view of x (no copy); f'(x) is 1, NaN where x is NaN.",
 ))
 
 register(Activation(
@@ -566,8 +584,12 @@ register(Activation(
 
 
 def _softsign_fa(x):
-    xc = _clipbig(_arr(x))
+    xc = _arr(x)
     r = np.abs(xc)
+    b = _bound(xc, _BIG)
+    if r.size and not np.max(r) <= b:   # +-inf (inf * 0 below) or NaN (may hide an inf)
+        xc = np.clip(xc, -b, b)
+        r = np.abs(xc)
     r += 1.0
     r = np.reciprocal(r, out=r) if r.ndim else 1.0 / r    # 1/(1 + |x|)
     return _ret(xc * r), r
@@ -643,7 +665,9 @@ def _relu_f(x):
 
 
 def _relu_d(x, y):
-    return _ret(_step(x, 0.0))
+    # sign(max(x, 0)): 1 for x > 0, 0 for x <= 0 (PyTorch's relu'(0) = 0), and NaN for NaN
+    # with no separate check (a comparison x > 0 would say False there)
+    return _ret(np.sign(y))
 
 
 register(Activation(
@@ -937,10 +961,14 @@ register(Activation(
 ))
 
 
-def _gate(x, s, beta=1.0):
+def _gate(x, s, beta=1.0, xc=None):
     """x * s where s = gate(beta x) in [0, 1]; the product is 0 (its limit) where x is
-    infinite and the gate is 0, instead of inf * 0 = NaN."""
+    infinite and the gate is 0, instead of inf * 0 = NaN. ``xc``, if given, is
+    ``_clipbig(x, bound)`` for some bound <= _BIG: ``xc is x`` then already says that x
+    is within range (no second check)."""
     x = _arr(x)
+    if xc is x:
+        return _ret(np.multiply(x, s))
     if np.ndim(beta) == 0:
         b = _bound(x, _BIG)
         if _within(x, b):
@@ -956,7 +984,7 @@ def _swish_fa(x, beta):
     x = _arr(x)
     xc = _clipbig(x)
     s, t = sigmoid_pair(xc if np.ndim(beta) == 0 and beta == 1.0 else np.multiply(xc, beta))
-    return _gate(x, s, beta), (s, t, xc)
+    return _gate(x, s, beta, xc), (s, t, xc)
 
 
 def _swish_da(x, y, aux, beta):
@@ -1017,23 +1045,23 @@ _GELU_C = 0.044715
 
 def _gelu_fa(x, approximate):
     x = _arr(x)
+    xc = _clipbig(x, _HUGE)            # x cubed or squared below; aux for the backward
     if approximate == "tanh":
-        xc = _clipbig(x, _HUGE)
         u = xc * xc
         u *= _GELU_C
         u += 1.0
         u *= xc
         u *= 2.0 * _SQRT_2_OVER_PI     # 2 * sqrt(2/pi) (x + c x^3)
         s, t = sigmoid_pair(u)
-        return _gate(x, s), (s, t)     # x sigma(2u') = 0.5 x (1 + tanh(u'))
+        return _gate(x, s, xc=xc), (s, t, xc)     # x sigma(2u') = 0.5 x (1 + tanh(u'))
     cdf = ndtr(x)
-    return _gate(x, cdf), cdf
+    return _gate(x, cdf, xc=xc), (cdf, xc)
 
 
 def _gelu_da(x, y, aux, approximate):
-    xc = _clipbig(_arr(x), _HUGE)
+    xc = aux[-1]
     if approximate == "tanh":
-        s, t = aux
+        s, t, _ = aux
         du = xc * xc
         du *= 3.0 * _GELU_C
         du += 1.0
@@ -1048,7 +1076,7 @@ def _gelu_da(x, y, aux, approximate):
     pdf = np.exp(pdf)
     pdf *= _INV_SQRT_2PI
     pdf *= xc
-    pdf += aux
+    pdf += aux[0]                      # Phi(x) + x phi(x)
     return _ret(pdf)
 
 
@@ -1096,13 +1124,14 @@ def _mish_parts(x):
 
 def _mish_fa(x):
     x = _arr(x)
-    tsp, sech2, sig = _mish_parts(_clipbig(x))
-    return _gate(x, tsp), (tsp, sech2, sig)
+    xc = _clipbig(x)
+    tsp, sech2, sig = _mish_parts(xc)
+    return _gate(x, tsp, xc=xc), (tsp, sech2, sig, xc)
 
 
 def _mish_da(x, y, aux):
-    tsp, sech2, sig = aux
-    r = _clipbig(_arr(x)) * sech2
+    tsp, sech2, sig, xc = aux
+    r = xc * sech2
     r *= sig
     r += tsp
     return _ret(r)
@@ -1473,21 +1502,26 @@ register(Activation(
 ))
 
 
-def _gauss_f(x):
-    xc = _clipbig(_arr(x), 1e10)
-    return _ret(np.exp(-(xc * xc)))
+def _gauss_fa(x):
+    xc = _clipbig(_arr(x), 1e10)        # e^{-1e20} is 0 already; keeps x^2 finite
+    r = xc * xc
+    r *= -1.0
+    return _ret(np.exp(r)), xc
 
 
-def _gauss_d(x, y):
-    r = np.multiply(_clipbig(_arr(x), 1e10), -2.0)   # (a new array: never write to x)
+def _gauss_da(x, y, xc):
+    r = np.multiply(xc, -2.0)           # (a new array: never write to x)
     r *= y                              # -2 x e^{-x^2}, reusing y = e^{-x^2}
     return _ret(r)
+
+
+_gauss_f, _gauss_d = _via_aux(_gauss_fa, _gauss_da)
 
 
 register(Activation(
     name="gaussian", title="Gaussian",
     latex=r"f(x) = e^{-x^2}", derivative_latex=r"f'(x) = -2x\,e^{-x^2}",
-    forward=_gauss_f, derivative=_gauss_d,
+    forward=_gauss_f, derivative=_gauss_d, forward_aux=_gauss_fa, derivative_aux=_gauss_da,
     reference="broomhead1988multivariable", torch_name=None, layer_name="Gaussian",
     family="periodic",
     composite=lambda x: (-(x * x)).exp(),

@@ -326,6 +326,12 @@ def _dim(dim, ndim, name):
                      f"dimension(s) (valid: {-max(ndim, 1)} .. {max(ndim, 1) - 1})")
 
 
+def _float_array(x):
+    """x as a float array: float32/float64 arrays as they are, anything else float64."""
+    x = np.asarray(x)
+    return x if x.dtype.kind == "f" else x.astype(np.float64)
+
+
 def _shifted(x, axis):
     """x - max(x) along axis; where the max is +inf the +inf entries become 0 and the
     rest -inf (the limit: +inf entries share the mass)."""
@@ -342,20 +348,19 @@ def _shifted(x, axis):
 def softmax_np(x, dim=-1):
     r"""Softmax :math:`\mathrm{softmax}(x)_i = e^{x_i - m} / \sum_j e^{x_j - m}`,
     :math:`m = \max_j x_j` (numpy, no autograd)."""
-    x = np.asarray(x, dtype=np.result_type(x, np.float64) if not isinstance(x, np.ndarray)
-                   else None)
+    x = _float_array(x)
     axis = _dim(dim, x.ndim, "softmax")
     if axis is None:
         return np.where(np.isnan(x), x, 1.0)
-    e = np.exp(_shifted(x, axis))
+    e = _shifted(x, axis)            # a new array: exponentiate it in place
+    np.exp(e, out=e)
     e /= e.sum(axis=axis, keepdims=True)
     return e
 
 
 def log_softmax_np(x, dim=-1):
     r"""Log-softmax :math:`x_i - m - \log\sum_j e^{x_j - m}` (numpy, no autograd)."""
-    x = np.asarray(x, dtype=np.result_type(x, np.float64) if not isinstance(x, np.ndarray)
-                   else None)
+    x = _float_array(x)
     axis = _dim(dim, x.ndim, "log_softmax")
     if axis is None:
         return np.where(np.isnan(x), x, 0.0)

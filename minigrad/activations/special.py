@@ -48,7 +48,9 @@ def softmax(x: Tensor, dim: int = -1) -> Tensor:
     def backward(g):
         if axis is None:
             return (np.zeros_like(g),)
-        return (y * (g - (g * y).sum(axis=axis, keepdims=True)),)
+        gx = g - (g * y).sum(axis=axis, keepdims=True)
+        gx *= y                                      # y (g - sum(g y)), in place
+        return (gx,)
 
     return Tensor._make(y, (x,), backward, "softmax")
 
@@ -66,7 +68,10 @@ def log_softmax(x: Tensor, dim: int = -1) -> Tensor:
     def backward(g):
         if axis is None:
             return (np.zeros_like(g),)
-        return (g - np.exp(y) * g.sum(axis=axis, keepdims=True),)
+        gx = np.exp(y)
+        gx *= -g.sum(axis=axis, keepdims=True)
+        gx += g                                      # g - e^y sum(g), in place
+        return (gx,)
 
     return Tensor._make(y, (x,), backward, "log_softmax")
 
