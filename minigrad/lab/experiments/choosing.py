@@ -6,7 +6,8 @@ rate 0.05 by default),
 from the same seeds; the activation's usual initialisation (He for the rectifiers,
 LeCun for SELU, Glorot for sigmoid and tanh). :func:`benchmark` returns one row per
 (activation, task) with the held-out score averaged over the seeds and the measured time
-per epoch (one full-batch step is one epoch here).
+per epoch (one full-batch step is one epoch here), in CPU time (``time.process_time``), so
+that other programs running on the machine do not inflate it.
 
 Tasks (:func:`make_task`): two moons with noise 0.25 and two-arm spirals (binary
 classification, held-out accuracy), and ``sin(3x)`` regression on [-1, 1] (held-out mean
@@ -29,8 +30,9 @@ import numpy as np
 from ... import data
 from .small_mlp import MLP, accuracy, train
 
-__all__ = ["ACTIVATIONS", "SOURCE_RANKING", "TASKS", "benchmark", "epoch_times", "make_task",
-           "mean_ranks", "order_text", "results_table", "run"]
+__all__ = ["ACTIVATIONS", "SOURCE_RANKING", "TASKS", "benchmark", "cost_text", "epoch_times",
+           "make_task", "mean_ranks", "order_text", "plot_epoch_times", "results_table", "run",
+           "top"]
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "prelu", "rrelu", "elu", "selu",
                "gelu", "silu", "mish", "softplus")
@@ -57,12 +59,13 @@ def make_task(name, seed=0, n=200):
 def run(activation, task, seed=0, hidden=(16, 16), steps=40, lr=0.05) -> dict:
     """Train one network; returns ``score`` (test accuracy, or test MSE for regression),
     ``train_score`` (the same on the training set), ``train_loss`` (final) and
-    ``seconds_per_epoch`` (wall time of training / steps)."""
+    ``seconds_per_epoch`` (CPU time of training / steps)."""
     Xtr, ytr, Xte, yte, kind = make_task(task, seed)
     net = MLP((Xtr.shape[1], *hidden, 1), activation, seed=seed)
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     hist = train(net, Xtr, ytr, task=kind, steps=steps, lr=lr, seed=seed)
-    elapsed = time.perf_counter() - t0
+    elapsed = time.process_time() - t0
+
     def score(X, y):
         if kind == "binary":
             return accuracy(net, X, y)
@@ -75,8 +78,8 @@ def run(activation, task, seed=0, hidden=(16, 16), steps=40, lr=0.05) -> dict:
 def benchmark(activations=ACTIVATIONS, tasks=TASKS, seeds=(0, 1, 2), **options) -> list:
     """:func:`run` for every activation, task and seed. One row per (activation, task):
     ``score`` and ``score_std`` over seeds, ``train_score`` and ``train_loss`` (means over
-    seeds), ``ms_per_epoch`` (the fastest seed, milliseconds: on a shared machine the
-    minimum is the least disturbed measurement)."""
+    seeds), ``ms_per_epoch`` (CPU milliseconds, the fastest seed: the minimum is the least
+    disturbed measurement)."""
     rows = []
     for task in tasks:
         for a in activations:
@@ -108,18 +111,54 @@ def mean_ranks(rows) -> dict:
 
 def epoch_times(activations=ACTIVATIONS, task="moons", hidden=(16, 16), steps=15, repeat=3,
                 seed=0) -> dict:
-    """Milliseconds per full-batch epoch for each activation: ``steps`` steps of training,
-    timed ``repeat`` times round-robin over the activations (so that a busy spell on a
-    shared machine hits them alike), best of the repeats. ``{name: ms}``."""
+    """CPU milliseconds per full-batch epoch for each activation: ``steps`` steps of
+    training, timed with ``time.process_time`` ``repeat`` times round-robin over the
+    activations (so that a busy spell on a shared machine hits them alike), best of the
+    repeats. ``{name: ms}``. CPU time does not count the time the process waits for a core,
+    so the numbers vary much less from run to run than wall-clock times; they still vary,
+    which is why the book shows them in a figure and puts only coarse conclusions
+    (:func:`cost_text`) into its prose."""
     Xtr, ytr, _, _, kind = make_task(task, seed)
     best = dict.fromkeys(activations, np.inf)
     for _ in range(repeat):
         for a in activations:
             net = MLP((Xtr.shape[1], *hidden, 1), a, seed=seed)
-            t0 = time.perf_counter()
+            t0 = time.process_time()
             train(net, Xtr, ytr, task=kind, steps=steps, lr=0.01, seed=seed)
-            best[a] = min(best[a], 1e3 * (time.perf_counter() - t0) / steps)
+            best[a] = min(best[a], 1e3 * (time.process_time() - t0) / steps)
     return best
+
+
+def cost_text(ratio: float) -> str:
+    """A coarse description of a cost ratio, for prose that must read the same in every
+    build: "less than 25 % more than", "between 1.25 and 2 times", or "more than twice".
+    Use it only for ratios measured far from the boundaries 1.25 and 2."""
+    if ratio < 1.25:
+        return "less than 25 % more than"
+    if ratio < 2.0:
+        return "between 1.25 and 2 times"
+    return "more than twice"
+
+
+def top(ranks: dict, k=3, names=None) -> list:
+    """The ``k`` names with the best (lowest) mean rank, best first, among ``names``."""
+    names = list(ranks) if names is None else list(names)
+    return sorted(names, key=ranks.get)[:k]
+
+
+def plot_epoch_times(ax, ms: dict, base="relu"):
+    """Horizontal bars: CPU ms per epoch for each activation (cheapest at the top), with
+    the ratio to ``base`` written at the end of each bar. ``ax`` is a matplotlib Axes."""
+    from ..plotting import COLORS
+
+    names = sorted(ms, key=ms.get, reverse=True)
+    vals = [ms[n] for n in names]
+    ax.barh(names, vals, color=COLORS["f"])
+    for i, (n, v) in enumerate(zip(names, vals)):
+        ax.text(v, i, f" {v / ms[base]:.1f}×", va="center", fontsize=8)
+    ax.set_xlabel(f"CPU ms per epoch (× = relative to {base})")
+    ax.set_xlim(0, 1.2 * max(vals))
+    return ax
 
 
 def order_text(ranks: dict, names) -> str:
@@ -133,14 +172,14 @@ def order_text(ranks: dict, names) -> str:
 
 def results_table(rows, ms=None) -> str:
     """A Markdown table, one line per activation (best mean rank first): held-out score per
-    task as mean +- std over seeds (accuracy in %, or MSE), the mean rank, and the time per
-    epoch in ms: from ``ms`` (e.g. :func:`epoch_times`) if given, else the fastest run of
-    the benchmark."""
+    task as mean +- std over seeds (accuracy in %, or MSE), the mean rank, and, if ``ms``
+    is given (e.g. :func:`epoch_times`), the CPU time per epoch in ms. Timings vary between
+    runs; leave ``ms`` out where the table must come out the same every time."""
     tasks = list(dict.fromkeys(r["task"] for r in rows))
     ranks = mean_ranks(rows)
     acts = sorted(ranks, key=ranks.get)
     head = ["activation"] + [f"{t} ({'test MSE' if t == 'regression' else 'test acc. %'})"
-                             for t in tasks] + ["mean rank", "ms / epoch"]
+                             for t in tasks] + ["mean rank"] + (["ms / epoch"] if ms else [])
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for a in acts:
         cells = [a]
@@ -150,8 +189,8 @@ def results_table(rows, ms=None) -> str:
                 cells.append(f"{r['score']:.3f} ± {r['score_std']:.3f}")
             else:
                 cells.append(f"{100 * r['score']:.1f} ± {100 * r['score_std']:.1f}")
-        t = ms[a] if ms is not None else min(x["ms_per_epoch"] for x in rows
-                                             if x["activation"] == a)
-        cells += [f"{ranks[a]:.1f}", f"{t:.2f}"]
+        cells.append(f"{ranks[a]:.1f}")
+        if ms:
+            cells.append(f"{ms[a]:.2f}")
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)

@@ -7,8 +7,12 @@
   unequal scales, and the same data standardised (the "before and after" of 5.1).
 - :func:`training_drift`: how the statistics of each hidden layer move during training
   (the "internal covariate shift" of Ioffe & Szegedy, 2015).
+- :func:`learning_rate_grid`: a small classifier trained with plain gradient descent at
+  several learning rates, to show which step sizes raw and standardised inputs tolerate.
 - :func:`sparse_matmul_times`: dense matrix product against one that skips the zero
   inputs, as the fraction of zeros grows (the cost side of 5.7's sparsity claim).
+- :func:`activation_times`: CPU time of each activation alone (numpy) and in minigrad's
+  forward and backward pass.
 
 Example
 -------
@@ -24,16 +28,20 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._common import BEST_INIT, init_weights
-from .small_mlp import catalog_params
-from .small_mlp import numpy_forward as forward
+from ._common import BEST_INIT, entry, forward, init_weights
+from .small_mlp import cpu_time
 
 __all__ = [
     "LayerStats",
+    "activation_times",
     "excess_kurtosis",
     "expected_mean",
     "layer_statistics",
+    "learning_rate_grid",
+    "plot_activation_times",
+    "plot_matmul_times",
     "raw_and_standardised",
+    "slower_text",
     "sparse_matmul_times",
     "standardise",
     "training_drift",
@@ -68,10 +76,8 @@ def expected_mean(activation, sigma=1.0, mu=0.0, **params) -> float:
     """E[f(z)] for z ~ N(mu, sigma^2), by the trapezoid rule on mu +- 12 sigma (20 001
     points; accurate to about 1e-7, kinks included). ``params`` override the catalog's
     defaults (e.g. ``negative_slope=0.25``)."""
-    from ...activations import lookup
-    e = lookup(activation)
-    p = catalog_params(e)
-    p.update(params)
+    e = entry(activation)
+    p = {**e.example_params, **params}
     t = np.linspace(-12.0, 12.0, 20001)
     with np.errstate(over="ignore"):
         vals = np.asarray(e.forward(mu + sigma * t, **p), dtype=float)
@@ -172,10 +178,10 @@ def sparse_matmul_times(zero_fractions=(0.0, 0.5, 0.9, 0.99), n_samples=16, widt
     scaled row of W per non-zero input, summed per sample; work proportional to the
     number of non-zeros).
 
-    Returns ``zero_fractions``, ``dense`` and ``skip`` (best of ``repeat`` timings, seconds)
-    and ``max_error`` (largest difference between the two results). The default sizes keep
-    the product below the size at which OpenBLAS starts extra threads (m n k <= 2^18), so
-    that the timings do not depend on how busy the other cores are."""
+    Returns ``zero_fractions``, ``dense`` and ``skip`` (best of ``repeat`` timings, CPU
+    seconds from ``time.process_time``) and ``max_error`` (largest difference between the
+    two results). The default sizes keep the product small (m n k = 2^18), so that the
+    linear algebra library is not expected to start extra threads."""
     rng = np.random.default_rng(seed)
     W = rng.standard_normal((width, width))
     Hs = []
@@ -187,13 +193,97 @@ def sparse_matmul_times(zero_fractions=(0.0, 0.5, 0.9, 0.99), n_samples=16, widt
     dense_t, skip_t, err = np.full(k, np.inf), np.full(k, np.inf), 0.0
     for _ in range(repeat):          # round-robin, so a busy spell hits every case alike
         for j, H in enumerate(Hs):    # all dense products first: W stays in the cache
-            t0 = time.perf_counter()
+            t0 = time.process_time()
             H @ W
-            dense_t[j] = min(dense_t[j], time.perf_counter() - t0)
+            dense_t[j] = min(dense_t[j], time.process_time() - t0)
         for j, H in enumerate(Hs):
-            t0 = time.perf_counter()
+            t0 = time.process_time()
             S = _skip_zeros_matmul(H, W)
-            skip_t[j] = min(skip_t[j], time.perf_counter() - t0)
+            skip_t[j] = min(skip_t[j], time.process_time() - t0)
             err = max(err, float(np.max(np.abs(H @ W - S))))
     return {"zero_fractions": np.asarray(zero_fractions), "dense": dense_t, "skip": skip_t,
             "max_error": err}
+
+
+def slower_text(ratio: float) -> str:
+    """How a time ratio (this / reference) reads in prose that must be the same in every
+    build: "more than ten times slower than", "slower than" or "not slower than". Use it
+    only where the measured ratio is far from the boundaries 1 and 10."""
+    if ratio > 10.0:
+        return "more than ten times slower than"
+    return "slower than" if ratio > 1.0 else "not slower than"
+
+
+def activation_times(names, n=100_000, number=5, repeat=3, seed=0) -> dict:
+    """CPU seconds per call, for each catalog activation, of its numpy forward on ``n``
+    standard-normal numbers (``"numpy"``) and of minigrad's forward and backward pass
+    through it (``"autograd"``: ``Tensor.<name>().sum().backward()``), each the best of
+    ``repeat`` runs of ``number`` calls (:func:`~.small_mlp.cpu_time`).
+    ``{name: {"numpy": s, "autograd": s}}``."""
+    from ... import functional as F
+    from ...tensor import Tensor
+
+    x = np.random.default_rng(seed).standard_normal(n)
+    out = {}
+    for name in names:
+        f, act = forward(name), getattr(F, name)
+
+        def fwd_bwd(act=act):
+            t = Tensor(x, requires_grad=True)
+            act(t).sum().backward()
+
+        out[name] = {"numpy": cpu_time(lambda f=f: f(x), number, repeat),
+                     "autograd": cpu_time(fwd_bwd, number, repeat)}
+    return out
+
+
+def learning_rate_grid(X, y, lrs, activation="tanh", hidden=(16,), steps=100, seed=0) -> dict:
+    """Train a fresh :class:`~.small_mlp.MLP` (same seed, so the same initial weights) on
+    the binary task ``(X, y)`` with plain full-batch gradient descent at each learning rate.
+    ``{lr: {"loss": (steps,) losses, "final": last loss, "ups": fraction of steps after
+    which the loss went up}}``."""
+    from .small_mlp import MLP, train
+
+    out = {}
+    for lr in lrs:
+        net = MLP((np.shape(X)[1], *hidden, 1), activation, seed=seed)
+        loss = train(net, X, y, task="binary", steps=steps, lr=lr, optimizer="sgd",
+                     seed=seed)["loss"]
+        out[lr] = {"loss": loss, "final": float(loss[-1]),
+                   "ups": float(np.mean(np.diff(loss) > 0))}
+    return out
+
+
+def plot_matmul_times(ax, t: dict):
+    """Draw :func:`sparse_matmul_times` results on the matplotlib Axes ``ax``: CPU
+    microseconds of the dense and of the zero-skipping product against the fraction of
+    zeros (log scale, one tick per measured fraction)."""
+    from ..plotting import COLORS
+
+    pos = np.arange(len(t["zero_fractions"]))
+    ax.semilogy(pos, 1e6 * t["dense"], "o-", color=COLORS["f"], label="dense product")
+    ax.semilogy(pos, 1e6 * t["skip"], "s--", color=COLORS["df"], label="skipping zeros")
+    ax.set_xticks(pos, [f"{f:g}" for f in t["zero_fractions"]])
+    ax.set(xlabel="fraction of zero inputs", ylabel="CPU µs per product")
+    ax.legend(fontsize=8)
+    return ax
+
+
+def plot_activation_times(ax, r: dict, base="relu"):
+    """Grouped bars on ``ax``: each activation's CPU time relative to ``base``, for the
+    numpy forward alone and for minigrad's forward and backward pass
+    (:func:`activation_times`)."""
+    from ..plotting import COLORS
+
+    names = list(r)
+    pos = np.arange(len(names))
+    for k, (key, label, colour) in enumerate((("numpy", "numpy forward", COLORS["f"]),
+                                             ("autograd", "minigrad forward + backward",
+                                              COLORS["df"]))):
+        vals = [r[n][key] / r[base][key] for n in names]
+        ax.bar(pos + (k - 0.5) * 0.4, vals, width=0.4, color=colour, label=label)
+    ax.axhline(1.0, color=COLORS["muted"], lw=0.8)
+    ax.set_xticks(pos, names)
+    ax.set(ylabel=f"CPU time / {base}'s")
+    ax.legend(fontsize=8)
+    return ax

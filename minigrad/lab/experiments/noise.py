@@ -21,8 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .small_mlp import numpy_derivative as derivative
-from .small_mlp import numpy_forward as forward
+from ._common import derivative, forward
 
 __all__ = ["absent_concept_spread", "noise_by_sign", "noise_gain", "output_correlation",
            "side_slopes"]

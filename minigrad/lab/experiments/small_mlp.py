@@ -4,7 +4,8 @@
 activation of the catalog by name (PReLU with a learnable slope per layer, RReLU random in
 training mode), and can return the pre-activations and activations of every hidden layer.
 :func:`train` fits it with full-batch or mini-batch Adam/SGD on a classification or
-regression task and calls back at chosen steps.
+regression task and calls back at chosen steps. :func:`cpu_time` is the timer the topic
+runners share (CPU time, best of several runs).
 
 Example
 -------
@@ -18,6 +19,8 @@ Example
 
 from __future__ import annotations
 
+import time
+import timeit
 from itertools import pairwise
 
 import numpy as np
@@ -27,32 +30,17 @@ from ... import losses, optim
 from ...tensor import Tensor
 from ._common import BEST_INIT, init_weights
 
-__all__ = ["MLP", "accuracy", "catalog_params", "numpy_derivative", "numpy_forward", "train"]
-
-def catalog_params(entry) -> dict:
-    """The parameter values the experiments use for a catalog entry: its defaults, plus the
-    catalog's example values for parameters PyTorch makes required (PReLU's initial slope
-    0.25), where the catalog provides them (``entry.example_params``)."""
-    example = getattr(entry, "example_params", None)
-    if example is not None:
-        return dict(example)
-    return {p.name: p.default for p in entry.params}
+__all__ = ["MLP", "accuracy", "cpu_time", "train"]
 
 
-def numpy_forward(name):
-    """``f(x)`` of a catalog entry as a numpy function, with :func:`catalog_params`."""
-    from ...activations import lookup
-    e = lookup(name)
-    p = catalog_params(e)
-    return lambda x: e.forward(x, **p)
-
-
-def numpy_derivative(name):
-    """``f'(x)`` of a catalog entry as a numpy function, with :func:`catalog_params`."""
-    from ...activations import lookup
-    e = lookup(name)
-    p = catalog_params(e)
-    return lambda x: e.derivative(x, e.forward(x, **p), **p)
+def cpu_time(fn, number=1, repeat=5) -> float:
+    """CPU seconds of one call ``fn()``: the minimum over ``repeat`` runs of ``number``
+    calls each, measured with ``time.process_time``. CPU time leaves out the time the
+    process waits for a core, so on a shared machine it varies far less than wall time;
+    it still varies a little, so book pages plot timings and quote only coarse
+    conclusions."""
+    timer = timeit.Timer(fn, timer=time.process_time)
+    return min(timer.repeat(repeat=repeat, number=number)) / number
 
 
 class MLP:
