@@ -15,7 +15,8 @@ elements (x ~ N(0, 3^2), seeded), timed three ways:
   scipy's compiled ``ndtr`` instead, for reference;
 * **torch**: ``torch.nn.functional`` on a float64 CPU tensor, when torch is importable.
 
-Each time is the best of ``--repeat`` runs. The target is minigrad / numpy <= 1.2.
+Each time is the best of ``--repeat`` rounds, the three taking turns within a round.
+The target is minigrad / numpy <= 1.2.
 Prints a markdown table with the machine and the command.
 
     python bench/bench_activations.py              # n = 10^6
@@ -334,17 +335,22 @@ CASES = {
 }
 
 
-def _best(fn, repeat):
-    """Best CPU time (time.process_time) of ``repeat`` runs after one warm-up run.
+def _best(fns, repeat):
+    """Best CPU time (time.process_time) of each function over ``repeat`` rounds, after
+    one warm-up run each. The functions take turns within each round, so that all of
+    them see the same load on a shared machine (run one after the other, a change in
+    load between them would show up in the ratio).
 
     CPU time rather than wall time: these machines are shared, and a descheduled
     process would otherwise be charged for others' work."""
-    fn()
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.process_time()
+    for fn in fns:
         fn()
-        best = min(best, time.process_time() - t0)
+    best = [float("inf")] * len(fns)
+    for _ in range(repeat):
+        for i, fn in enumerate(fns):
+            t0 = time.process_time()
+            fn()
+            best[i] = min(best[i], time.process_time() - t0)
     return best
 
 
@@ -382,9 +388,9 @@ def bench(n: int, names, repeat: int):
             mg_fn(x).backward(g)
             return x.grad
 
-        t_mg = _best(run_mg, repeat)
-        t_np = _best(lambda np_fn=np_fn: np_fn(data, g), repeat) if np_fn else None
-        t_th = None
+        fns = [run_mg]
+        if np_fn:
+            fns.append(lambda np_fn=np_fn: np_fn(data, g))
         if torch is not None and th_fn is not None:
             xt = torch.from_numpy(data)
             gt = torch.from_numpy(g)
@@ -394,7 +400,11 @@ def bench(n: int, names, repeat: int):
                 th_fn(x).backward(gt)
                 return x.grad
 
-            t_th = _best(run_th, repeat)
+            fns.append(run_th)
+        times = _best(fns, repeat)
+        t_mg = times[0]
+        t_np = times[1] if np_fn else None
+        t_th = times[-1] if torch is not None and th_fn is not None else None
         rows.append((name, t_mg, t_np, t_th))
     return rows
 

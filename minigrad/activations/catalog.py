@@ -1107,19 +1107,20 @@ def _mish_parts(x):
     n = a(a + 2b), and sech^2(sp(x)) = 4 b^2 (a + b)^2 / (n + 2b^2)^2.
     """
     a, b = _exp_pair(_arr(x))
-    n = a + 2.0 * b
-    n *= a
-    b2 = b * b
-    den = n + 2.0 * b2
+    s = a + b
+    n = b * 2.0
+    n += a
+    n *= a               # n = a (a + 2b)
+    den = b * b
+    den *= 2.0
+    den += n             # n + 2 b^2
     tsp = n / den
-    ab = a + b
-    ab *= ab
-    ab *= b2
-    ab *= 4.0
-    den *= den
-    ab /= den
-    a /= a + b           # sigma(x) = a / (a + b)
-    return tsp, ab, a
+    sech2 = b * s
+    sech2 /= den
+    sech2 *= sech2
+    sech2 *= 4.0         # (2 b (a + b) / (n + 2b^2))^2
+    a /= s               # sigma(x) = a / (a + b)
+    return tsp, sech2, a
 
 
 def _mish_fa(x):
