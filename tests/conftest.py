@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+_BUILD_SECONDS: list[float] = []
 
 
 def toc_pages() -> list[str]:
@@ -75,10 +76,17 @@ def book() -> BookBuild:
     seconds = time.perf_counter() - start
     result = BookBuild(html=output / "_build" / "html", returncode=proc.returncode,
                        log=proc.stdout + proc.stderr, seconds=seconds)
+    _BUILD_SECONDS.append(seconds)
     if proc.returncode != 0:
         tail = "\n".join(result.log.splitlines()[-80:])
         pytest.fail(f"the book build failed (exit {proc.returncode}):\n{tail}", pytrace=False)
     return result
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Report how long the book build took (the README quotes it)."""
+    for seconds in _BUILD_SECONDS:
+        terminalreporter.write_line(f"book build (jupyter-book build --all -W): {seconds:.0f} s")
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
