@@ -373,14 +373,19 @@ def _bound(x, bound):
 
 
 def _window(x, lo, hi, value=1.0):
-    """``value`` on the open interval (lo, hi), 0 outside, NaN at NaN (3 fast passes)."""
+    """``value`` on the open interval (lo, hi), 0 outside, NaN at NaN (needs lo < hi).
+
+    Every number is > lo or < hi; NaN is neither. So the two comparisons that make the
+    window also find the NaNs, without another pass over x."""
     x = _arr(x)
-    m = np.greater(x, lo)
-    m &= np.less(x, hi)
-    r = m.astype(x.dtype if x.dtype.kind == "f" else np.float64)
+    above, below = np.greater(x, lo), np.less(x, hi)
+    r = np.asarray((above & below).astype(x.dtype if x.dtype.kind == "f" else np.float64))
     if value != 1.0:
         r *= value
-    return _fix_nan(r, x)
+    number = np.asarray(above | below)
+    if not number.all():
+        r[~number] = np.nan
+    return r
 
 
 def _within(x, b):
