@@ -826,3 +826,22 @@ def test_identity_is_a_read_only_view_with_a_nan_aware_derivative():
     F.identity(t).backward(g)
     np.testing.assert_array_equal(t.grad, g)
     assert not np.shares_memory(t.grad, g) and t.grad.flags.writeable
+
+
+@pytest.mark.parametrize("name", ["relu", "hardtanh", "relu6", "hardsigmoid", "leaky_relu",
+                                  "hardshrink", "softshrink", "identity"])
+def test_piecewise_linear_derivatives_propagate_nan_at_every_shape(name):
+    """The derivatives built from comparisons (or from sign(relu(x))) are NaN at NaN for
+    a float, a 0-d array, float32 and float64 arrays, and through Value and Tensor."""
+    e = lookup(name)
+    p = e.example_params
+    assert math.isnan(float(e.grad(math.nan, **p)))
+    assert math.isnan(float(e.derivative(np.array(math.nan), e.forward(np.array(math.nan),
+                                                                       **p), **p)))
+    for dtype in (np.float32, np.float64):
+        x = np.array([-7.0, -0.25, 0.0, 0.25, 7.0, math.nan], dtype=dtype)
+        d = np.asarray(e.derivative(x, e.forward(x, **p), **p))
+        assert np.isnan(d[-1]) and not np.isnan(d[:-1]).any()
+    v = Value(math.nan)
+    getattr(v, name)().backward()
+    assert math.isnan(v.grad)
