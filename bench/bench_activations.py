@@ -15,8 +15,8 @@ elements (x ~ N(0, 3^2), seeded), timed three ways:
   scipy's compiled ``ndtr`` instead, for reference;
 * **torch**: ``torch.nn.functional`` on a float64 CPU tensor, when torch is importable.
 
-Each time is the best of ``--repeat`` rounds, the three taking turns within a round.
-The target is minigrad / numpy <= 1.2.
+Each time is the best of ``--repeat`` rounds; minigrad and numpy take turns within a
+round (torch is timed on its own). The target is minigrad / numpy <= 1.2.
 Prints a markdown table with the machine and the command.
 
     python bench/bench_activations.py              # n = 10^6
@@ -337,20 +337,23 @@ CASES = {
 
 def _best(fns, repeat):
     """Best CPU time (time.process_time) of each function over ``repeat`` rounds, after
-    one warm-up run each. The functions take turns within each round, so that all of
-    them see the same load on a shared machine (run one after the other, a change in
-    load between them would show up in the ratio).
+    one warm-up run each. The functions take turns within each round, in alternating
+    order, so that they see the same load on a shared machine and neither always runs
+    right after the other (run one after the other, a change in load between them would
+    show up in their ratio).
 
     CPU time rather than wall time: these machines are shared, and a descheduled
     process would otherwise be charged for others' work."""
     for fn in fns:
         fn()
     best = [float("inf")] * len(fns)
+    order = list(range(len(fns)))
     for _ in range(repeat):
-        for i, fn in enumerate(fns):
+        for i in order:
             t0 = time.process_time()
-            fn()
+            fns[i]()
             best[i] = min(best[i], time.process_time() - t0)
+        order.reverse()
     return best
 
 
@@ -388,23 +391,22 @@ def bench(n: int, names, repeat: int):
             mg_fn(x).backward(g)
             return x.grad
 
-        fns = [run_mg]
-        if np_fn:
-            fns.append(lambda np_fn=np_fn: np_fn(data, g))
-        if torch is not None and th_fn is not None:
-            xt = torch.from_numpy(data)
-            gt = torch.from_numpy(g)
+        np_run = (lambda np_fn=np_fn: np_fn(data, g)) if np_fn else None
+        if np_run is not None:
+            t_mg, t_np = _best([run_mg, np_run], repeat)
+        else:
+            t_mg, t_np = _best([run_mg], repeat)[0], None
+        t_th = None
+        if torch is not None and th_fn is not None:   # for reference: timed on its own
+            xt = torch.from_numpy(data)                 # (taking turns with it would
+            gt = torch.from_numpy(g)                    # disturb the pair's caches)
 
             def run_th(th_fn=th_fn, xt=xt, gt=gt):
                 x = xt.detach().requires_grad_(True)
                 th_fn(x).backward(gt)
                 return x.grad
 
-            fns.append(run_th)
-        times = _best(fns, repeat)
-        t_mg = times[0]
-        t_np = times[1] if np_fn else None
-        t_th = times[-1] if torch is not None and th_fn is not None else None
+            t_th = _best([run_th], repeat)[0]
         rows.append((name, t_mg, t_np, t_th))
     return rows
 

@@ -1509,8 +1509,13 @@ register(Activation(
 
 
 def _gauss_fa(x):
-    xc = _clipbig(_arr(x), 1e10)        # e^{-1e20} is 0 already; keeps x^2 finite
-    r = xc * xc
+    x = _arr(x)
+    with np.errstate(over="ignore"):
+        r = x * x                       # inf for |x| > 1e154: e^{-inf} = 0, right
+    b = _bound(x, 1e10)                 # e^{-b^2} is 0 already
+    xc = x                              # for the backward: -2 x e^{-x^2} at x = +-inf
+    if r.size and not np.max(r) <= b * b:   # would be inf * 0, so clip (NaN: clip too)
+        xc = np.clip(x, -b, b)
     r *= -1.0
     return _ret(np.exp(r)), xc
 
