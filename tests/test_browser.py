@@ -22,12 +22,13 @@ PAGES = toc_pages()
 EXPLORERS = [p for p in PAGES if p.startswith("book/explore/")]
 LOCAL_HOSTS = {"127.0.0.1"}
 
+MISSING = None
 if not CHROMIUM.exists():
-    message = (f"Chromium not found at {CHROMIUM}: install it with `apt-get install chromium` "
+    MISSING = (f"Chromium not found at {CHROMIUM}: install it with `apt-get install chromium` "
                "(Debian/Ubuntu) to run the browser tests")
-    if os.environ.get("CI"):
-        pytest.fail(message + " (CI is set, so this is an error)", pytrace=False)
-    pytest.skip(message, allow_module_level=True)
+    if not os.environ.get("CI"):
+        pytest.skip(MISSING, allow_module_level=True)
+    # with CI set, every browser test fails (through the `browser` fixture)
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
@@ -40,6 +41,8 @@ BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-sh
 @pytest.fixture(scope="session")
 def browser():
     """One headless Chromium for the whole session."""
+    if MISSING:
+        pytest.fail(MISSING + " (CI is set, so a missing browser is an error)", pytrace=False)
     with playwright_api.sync_playwright() as p:
         b = p.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS, headless=True)
         yield b
