@@ -193,3 +193,19 @@ def test_svg_figure_basics():
     assert "t &lt;&amp;&gt;" in svg and "aria-label='a &#39;quoted&#39; &quot;alt&quot;'" in svg
     assert "1e-3" in svg and "1e1" in svg              # log ticks
     assert svg == svg_figure([p, q], alt="a 'quoted' \"alt\"")   # deterministic
+
+
+def test_widget_state_is_the_same_in_every_run():
+    """Two fresh processes build byte-identical widget state (stable model ids)."""
+    import subprocess
+    import sys
+
+    code = ("import json; from ipywidgets.embed import dependency_state; "
+            "from minigrad.lab.widgets import maxout_explorer; "
+            "ex = maxout_explorer(targets=('square',), ks=(1, 2, 3)); "
+            "print(json.dumps(dependency_state([ex.widget]), sort_keys=True))")
+    runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True).stdout for _ in range(2)]
+    assert runs[0] == runs[1] and len(runs[0]) > 1000
+    assert W.explorer.__name__ == "explorer"        # the decorator keeps names and docs
+    assert "kernel-free explorer" in W.explorer.__doc__

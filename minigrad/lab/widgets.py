@@ -29,6 +29,8 @@ numpy only).
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -36,6 +38,40 @@ from typing import Any
 
 #: Resolution of pre-rendered PNG frames (small: pages stay light, builds stay fast).
 FRAME_DPI = 60
+
+_CALLS = itertools.count()
+_STABLE = {"active": False}
+
+
+def stable_widget_ids(builder):
+    """Decorator: widgets built inside get model ids derived from the builder's name and
+    the order of creation, instead of random ones, so that building the book twice writes
+    the same widget state into the page. (ids stay unique: each call has its own prefix.)
+    """
+    @functools.wraps(builder)
+    def wrapper(*args, **kwargs):
+        if _STABLE["active"]:
+            return builder(*args, **kwargs)
+        from ipywidgets import Widget
+
+        original = Widget.open
+        prefix = f"minigrad.{builder.__name__}.{next(_CALLS)}."
+        counter = itertools.count()
+
+        def open_with_stable_id(self):
+            if self.comm is None and self._model_id is None:
+                key = f"{prefix}{next(counter)}".encode()
+                self._model_id = hashlib.md5(key, usedforsecurity=False).hexdigest()
+            original(self)
+
+        Widget.open = open_with_stable_id
+        _STABLE["active"] = True
+        try:
+            return builder(*args, **kwargs)
+        finally:
+            Widget.open = original
+            _STABLE["active"] = False
+    return wrapper
 
 
 @dataclass
@@ -183,6 +219,7 @@ def link_index(control, stack):
     return w.jslink((control, "index"), (stack, "selected_index"))
 
 
+@stable_widget_ids
 def explorer(controls: Sequence[Control], render: Callable[..., Any], *, title: str = "",
              caption: str = "", frame_width: str | None = None) -> Explorer:
     """Build a kernel-free explorer over the grid of all control values.
@@ -234,6 +271,7 @@ def explorer(controls: Sequence[Control], render: Callable[..., Any], *, title: 
     return Explorer(box, control_widgets, stacks, links, frames, shape)
 
 
+@stable_widget_ids
 def choose(label: str, panels: dict, *, kind: str = "dropdown", index: int = 0) -> Explorer:
     """A control that switches between whole panels (e.g. one explorer per function).
 
@@ -390,6 +428,7 @@ def _fmt_value(v) -> str:
     return f"{v:.3g}" if _is_number(v) else str(v)
 
 
+@stable_widget_ids
 def activation_explorer(names=None, *, initial: str = "elu", xlim=(-5.0, 5.0),
                         n_samples: int = 20000, seed: int = 0, bins: int = 40) -> Explorer:
     """Pick a catalog function, set its parameters; see f, f' and f applied to N(0, 1).
@@ -490,6 +529,7 @@ GRADIENT_FLOW_INITS = ("normal", "uniform", "glorot", "he", "lecun")
 GRADIENT_FLOW_DEPTHS = (5, 10, 15, 20, 30, 40, 50)
 
 
+@stable_widget_ids
 def gradient_flow_explorer(activations=GRADIENT_FLOW_ACTIVATIONS, inits=GRADIENT_FLOW_INITS,
                            depths=GRADIENT_FLOW_DEPTHS, *, width: int = 32,
                            n_samples: int = 64, seed: int = 0) -> Explorer:
@@ -545,6 +585,7 @@ def gradient_flow_explorer(activations=GRADIENT_FLOW_ACTIVATIONS, inits=GRADIENT
                     render)
 
 
+@stable_widget_ids
 def maxout_explorer(targets=("square", "abs", "relu", "exp", "sin"), ks=range(1, 9), *,
                     interval=(-2.0, 2.0), seed: int = 0) -> Explorer:
     """Target x number of pieces k -> the fitted maxout unit and its error.
@@ -609,6 +650,7 @@ SELU_COMPARISONS = (
 SELU_LAYERS = (0, 1, 2, 3, 5, 10, 20, 30, 50, 75, 100)
 
 
+@stable_widget_ids
 def selu_explorer(comparisons=SELU_COMPARISONS, layers=SELU_LAYERS, *, depth: int = 100,
                   width: int = 256, n_samples: int = 64, seed: int = 0, bins: int = 40
                   ) -> Explorer:
