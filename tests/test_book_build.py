@@ -69,6 +69,16 @@ def test_toc_lists_pages():
         assert (ROOT / f"{page}.md").is_file(), page
 
 
+def test_every_bib_file_is_configured():
+    import yaml
+
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    configured = set(config["bibtex_bibfiles"])
+    present = {p.relative_to(ROOT).as_posix() for p in (ROOT / "book" / "bib").glob("*.bib")}
+    assert present <= configured, f"add to bibtex_bibfiles in _config.yml: {present - configured}"
+    assert all((ROOT / f).is_file() for f in configured)
+
+
 def test_build_succeeds_without_warnings(book):
     assert book.returncode == 0
     warnings = [line for line in book.log.splitlines()
