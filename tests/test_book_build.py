@@ -74,6 +74,7 @@ def test_every_bib_file_is_configured():
 
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
     configured = set(config["bibtex_bibfiles"])
+    assert len(configured) == len(config["bibtex_bibfiles"]), "a .bib file is listed twice"
     present = {p.relative_to(ROOT).as_posix() for p in (ROOT / "book" / "bib").glob("*.bib")}
     assert present <= configured, f"add to bibtex_bibfiles in _config.yml: {present - configured}"
     assert all((ROOT / f).is_file() for f in configured)
