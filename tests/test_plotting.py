@@ -125,7 +125,7 @@ def test_import_minigrad_stays_numpy_only():
     import subprocess
     import sys
 
-    code = ("import sys, minigrad, minigrad.lab.plotting; "
+    code = ("import sys, minigrad, minigrad.lab.plotting, minigrad.lab.widgets; "
             "bad = [m for m in ('matplotlib', 'ipywidgets') if m in sys.modules]; "
             "print(','.join(bad))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
