@@ -1,6 +1,7 @@
 """Local Sphinx extension for the book: offline pages, a quiet build, .ipynb downloads.
 
-Loaded from ``_config.yml`` (``sphinx.local_extensions``). It does four small things:
+Loaded from ``_config.yml`` (``sphinx.local_extensions``). It does these small things
+(and runs the page kernels with one BLAS thread each, see ``_single_threaded_blas``):
 
 1. Removes sphinx-thebe's scripts and stylesheet. The book has no Thebe button
    (``launch_buttons.thebe: false``) but Jupyter Book loads sphinx-thebe anyway, and its
@@ -226,8 +227,21 @@ def _serialise_kernel_startups() -> None:
     NotebookClient._book_offline_patched = True
 
 
+def _single_threaded_blas() -> None:
+    """Run the page kernels with one BLAS/OpenMP thread each (unless the caller chose).
+
+    The pages multiply small matrices, where OpenBLAS's worker threads cost far more than
+    they save, and two pages execute at once (one per core): on a 2-core machine a
+    0.4 ms product took 20-200 ms with threads. Kernels inherit this process's
+    environment, so setting it here is enough.
+    """
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(name, "1")
+
+
 def setup(app):
     """Register the event handlers."""
+    _single_threaded_blas()
     _encrypt_kernel_connections()
     _serialise_kernel_startups()
     app.add_config_value("book_parallel_execution", True, "env")
