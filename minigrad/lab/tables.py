@@ -129,13 +129,17 @@ def time_call(fn, number=20, repeat=5):
     return min(timer.repeat(repeat=repeat, number=number)) / number
 
 
-def speed_table(names, n=100_000, seed=0, number=10, repeat=5):
+def speed_table(names, n=100_000, seed=0, number=5, repeat=7):
     """Time activations on ``n`` standard-normal inputs.
 
     For each catalog name, returns a row with the best time per call in microseconds of
     the numpy forward (``numpy_us``), of the minigrad ``Tensor`` forward (``forward_us``)
     and of forward + backward (``backward_us``), and each relative to ReLU's numpy time
-    (``numpy_vs_relu``) when ``"relu"`` is among the names.
+    (``numpy_vs_relu``, ``backward_vs_relu``) when ``"relu"`` is among the names.
+
+    The activations take turns: each of the ``repeat`` rounds times ``number`` calls of
+    every one of them, and each keeps its best round. On a shared, busy machine this keeps
+    a burst of load from landing on one activation only.
     """
     from minigrad import Tensor
     from minigrad.activations import lookup
@@ -143,7 +147,7 @@ def speed_table(names, n=100_000, seed=0, number=10, repeat=5):
     from .plotting import entry_params
 
     x = np.random.default_rng(seed).standard_normal(n)
-    rows = []
+    calls = {}
     for name in names:
         entry = lookup(name)
         p = entry_params(entry, None)
@@ -153,17 +157,21 @@ def speed_table(names, n=100_000, seed=0, number=10, repeat=5):
             t = Tensor(x, requires_grad=True)
             getattr(t, method)(**p).sum().backward()
 
-        rows.append({
-            "name": name,
-            "numpy_us": 1e6 * time_call(lambda f=entry.forward, p=p: f(x, **p),
-                                        number=number, repeat=repeat),
-            "forward_us": 1e6 * time_call(lambda m=method, p=p: getattr(Tensor(x), m)(**p),
-                                          number=number, repeat=repeat),
-            "backward_us": 1e6 * time_call(fwd_bwd, number=number, repeat=repeat),
-        })
-    base = {r["name"]: r["numpy_us"] for r in rows}.get("relu")
+        calls[name] = {
+            "numpy_us": lambda f=entry.forward, p=p: f(x, **p),
+            "forward_us": lambda m=method, p=p: getattr(Tensor(x), m)(**p),
+            "backward_us": fwd_bwd,
+        }
+    best = {name: dict.fromkeys(fns, math.inf) for name, fns in calls.items()}
+    for _ in range(repeat):
+        for name, fns in calls.items():
+            for key, fn in fns.items():
+                best[name][key] = min(best[name][key], 1e6 * time_call(fn, number, 1))
+    rows = [{"name": name, **best[name]} for name in names]
+    base = best.get("relu")
     for r in rows:
-        r["numpy_vs_relu"] = r["numpy_us"] / base if base else math.nan
+        r["numpy_vs_relu"] = r["numpy_us"] / base["numpy_us"] if base else math.nan
+        r["backward_vs_relu"] = r["backward_us"] / base["backward_us"] if base else math.nan
     return rows
 
 
