@@ -168,3 +168,18 @@ def test_graph_layout_puts_every_edge_left_to_right():
     texts = [t.get_text() for t in fig.axes[0].texts]
     assert any("grad" in t and "$\\bf{a}$" in t for t in texts)
     assert {"*", "+", "tanh", "relu"} <= set(texts)
+
+
+def test_ratio_text_is_coarse():
+    assert tables.ratio_text(12.0) == "more than three times"
+    assert tables.ratio_text(2.4) == "more than twice"
+    assert tables.ratio_text(2.4, at_least=(2.0,)) == "more than twice"
+    assert tables.ratio_text(1.2) == "less than 1.5 times"
+
+
+def test_speed_table_rows_and_plot():
+    rows = tables.speed_table(["relu", "sigmoid"], n=1000, number=1, repeat=1)
+    assert [r["name"] for r in rows] == ["relu", "sigmoid"]
+    assert rows[0]["numpy_vs_relu"] == 1.0 and rows[1]["numpy_us"] > 0
+    fig = tables.plot_speed(rows)
+    assert len(fig.axes[0].patches) == 4

@@ -19,6 +19,7 @@ import base64
 import html
 import itertools
 import math
+import time
 import timeit
 
 import numpy as np
@@ -123,10 +124,45 @@ def derivative_check(name, x, params=None, primitive=None, h=1e-6):
 
 
 def time_call(fn, number=20, repeat=5):
-    """Best time of one call ``fn()``, in seconds (the minimum over ``repeat`` runs of
-    ``number`` calls each, as :mod:`timeit` recommends)."""
-    timer = timeit.Timer(fn)
+    """Best CPU time of one call ``fn()``, in seconds: the minimum over ``repeat`` runs of
+    ``number`` calls each, measured with :func:`time.process_time`. CPU time leaves out the
+    time the process waits for a core, so on a shared machine it varies far less than wall
+    time; it still varies, so pages plot timings and quote only coarse conclusions
+    (:func:`ratio_text`)."""
+    timer = timeit.Timer(fn, timer=time.process_time)
     return min(timer.repeat(repeat=repeat, number=number)) / number
+
+
+def ratio_text(ratio, at_least=(3.0, 2.0, 1.5)) -> str:
+    """A coarse, build-stable description of a cost ratio: "more than three times",
+    "more than twice", "more than 1.5 times" (the first threshold of ``at_least`` that
+    ``ratio`` exceeds) or "less than 1.5 times". Choose thresholds far from the measured
+    values, so that two builds print the same words."""
+    words = {3.0: "more than three times", 2.0: "more than twice", 1.5: "more than 1.5 times"}
+    for t in sorted(at_least, reverse=True):
+        if ratio > t:
+            return words.get(t, f"more than {t:g} times")
+    return f"less than {min(at_least):g} times"
+
+
+def plot_speed(rows, ax=None):
+    """Bars of the best CPU time per call (microseconds) from :func:`speed_table`: numpy
+    forward and minigrad forward + backward for each activation. Returns the Figure."""
+    from .plotting import COLORS, new_figure
+
+    if ax is None:
+        _fig, ax = new_figure(width=6.0, height=0.55 * len(rows) + 1.2)
+    names = [r["name"] for r in rows]
+    y = np.arange(len(rows))
+    ax.barh(y + 0.2, [r["numpy_us"] for r in rows], height=0.38, color=COLORS["f"],
+            label="numpy forward")
+    ax.barh(y - 0.2, [r["backward_us"] for r in rows], height=0.38, color=COLORS["df"],
+            label="minigrad forward + backward")
+    ax.set_yticks(y, names)
+    ax.invert_yaxis()
+    ax.set_xlabel("CPU time per call on 10⁵ inputs (µs)")
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2)
+    return ax.figure
 
 
 def speed_table(names, n=100_000, seed=0, number=5, repeat=7):
