@@ -241,7 +241,15 @@ def np_relu6(x, g):
 
 
 def np_softsign(x, g):
-    r = 1.0 / (1.0 + np.abs(x))
+    # x / (1 + |x|) is inf/inf = NaN at +-inf, where the limit is +-1: like the catalog, one
+    # max pass finds an infinite input and clips it (a baseline that returns NaN there does
+    # not compute the same function).
+    r = np.abs(x)
+    if not r.max() <= 1e300:
+        x = np.clip(x, -1e300, 1e300)
+        r = np.abs(x)
+    r += 1.0
+    r = np.reciprocal(r, out=r)
     y = x * r
     r *= r
     r *= g
