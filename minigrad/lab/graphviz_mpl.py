@@ -132,7 +132,7 @@ def draw_graph(root, labels: dict | None = None, ax=None, show_grad: bool = True
             px, py = value_xy[p]
             ax.annotate("", xy=(ox - 0.22, oy), xytext=(px + 0.42, py), arrowprops=edge)
         ax.annotate("", xy=(x - 0.42, y), xytext=(ox + 0.22, oy), arrowprops=edge)
-        ax.text(ox, oy, v._op, ha="center", va="center", fontsize=9,
+        ax.text(ox, oy, v._op, ha="center", va="center", fontsize=13,
                 bbox={"boxstyle": "circle,pad=0.3", "fc": "#fdf3e7", "ec": COLORS["df"]})
     for v, (x, y) in value_xy.items():
         lines = []
@@ -141,7 +141,7 @@ def draw_graph(root, labels: dict | None = None, ax=None, show_grad: bool = True
         lines.append(f"data {_fmt(v.data)}")
         if show_grad:
             lines.append(f"grad {_fmt(v.grad)}")
-        ax.text(x, y, "\n".join(lines), ha="center", va="center", fontsize=8,
+        ax.text(x, y, "\n".join(lines), ha="center", va="center", fontsize=12,
                 bbox={"boxstyle": "round,pad=0.35", "fc": "#e8f1f8", "ec": COLORS["f"]})
     xs = [x for x, _ in value_xy.values()]
     ys = [y for _, y in value_xy.values()]
